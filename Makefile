@@ -1,0 +1,60 @@
+# Two commands for a newcomer: `make run` serves the site, `make test` runs every check.
+# Both create the virtual environment from the lock file first; nothing else is needed but
+# Python 3.13 and make (and, for the tests, PostgreSQL server binaries and Chromium: .ci/run
+# installs those on Debian).
+
+PYTHON ?= $(firstword $(shell command -v python3.13 python3 2>/dev/null))
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+CAMPAIGN ?= fixtures/landmine-maps
+
+.PHONY: run install test lint format lock worker clean
+
+$(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "Python 3.13 is needed (see .python-version)."; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))' \
+		|| { echo "$(PYTHON) is not Python 3.13 (see .python-version)."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements-dev.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
+	@touch $@
+
+install: $(VENV)/.installed
+
+# The embedded default: a SQLite file in the project, email printed to this console, tasks run
+# in the request. Safe to run again: migrations and fixture loading are idempotent.
+run: export DJANGO_DEBUG ?= true
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_campaign $(CAMPAIGN)
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+worker: install
+	$(BIN)/python manage.py db_worker
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# PostgreSQL: $DATABASE_URL if set, otherwise a throwaway cluster the suite starts and stops.
+test: lint
+	DJANGO_SECRET_KEY=makemigrations-check DATABASE_URL=sqlite://:memory: \
+		$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Re-pin the dependencies after changing pyproject.toml.
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --no-emit-index-url --no-emit-find-links --allow-unsafe \
+		--generate-hashes --strip-extras -o requirements.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --no-emit-index-url --no-emit-find-links --allow-unsafe \
+		--generate-hashes --strip-extras --extra dev -o requirements-dev.lock pyproject.toml
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3

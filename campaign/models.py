@@ -1,0 +1,175 @@
+"""The campaign's content: appeal documents, the figures they report and who signed them.
+
+Every model has a natural key and fixtures carry no primary keys, so `loaddata` updates the rows
+it loaded before instead of adding them again: loading a campaign's fixtures twice is harmless.
+"""
+
+from django.db import models
+from django.urls import reverse
+
+
+class AppealQuerySet(models.QuerySet):
+    def published(self) -> "AppealQuerySet":
+        return self.filter(is_published=True)
+
+
+class AppealManager(models.Manager.from_queryset(AppealQuerySet)):
+    def get_by_natural_key(self, slug: str) -> "Appeal":
+        return self.get(slug=slug)
+
+
+class Appeal(models.Model):
+    """One of the campaign's documents: an open letter, a petition, an appeal, a news report."""
+
+    class Kind(models.TextChoices):
+        OPEN_LETTER = "open_letter", "Open letter"
+        PETITION = "petition", "Petition"
+        APPEAL = "appeal", "Appeal"
+        NEWS_REPORT = "news_report", "News report"
+
+    class DatePrecision(models.TextChoices):
+        DAY = "day", "Exact day"
+        MONTH = "month", "Month"
+        YEAR = "year", "Year"
+        INFERRED = "inferred", "Inferred from the text"
+        UNKNOWN = "unknown", "Not stated"
+
+    slug = models.SlugField(max_length=100, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind)
+    title = models.CharField(max_length=300)
+    summary = models.TextField(
+        blank=True, help_text="A sentence or two for lists and the home page."
+    )
+    body = models.TextField(
+        help_text="The text as the document gives it; paragraphs apart by a blank line."
+    )
+    date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The document's date, as precise as `date_precision` says (day 1 for a month).",
+    )
+    date_precision = models.CharField(
+        max_length=10, choices=DatePrecision, default=DatePrecision.UNKNOWN
+    )
+    date_text = models.CharField(
+        max_length=200, blank=True, help_text="The date in the document's own words, if it has one."
+    )
+    date_note = models.TextField(
+        blank=True, help_text="Where the date is inferred or unclear: from which words, and why."
+    )
+    author = models.CharField(max_length=200, blank=True)
+    publisher = models.CharField(max_length=200, blank=True)
+    source_note = models.TextField(blank=True, help_text="Where the document comes from.")
+    position = models.PositiveSmallIntegerField(default=0)
+    is_published = models.BooleanField(default=True)
+
+    objects = AppealManager()
+
+    class Meta:
+        ordering = ["position", "slug"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("campaign:appeal_detail", kwargs={"slug": self.slug})
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [p.strip() for p in self.body.split("\n\n") if p.strip()]
+
+
+class FigureManager(models.Manager):
+    def get_by_natural_key(self, appeal_slug: str, key: str) -> "Figure":
+        return self.get(appeal__slug=appeal_slug, key=key)
+
+
+class Figure(models.Model):
+    """A number a reader would quote, as one document reports it, with its date and source."""
+
+    class Qualifier(models.TextChoices):
+        EXACT = "exact", "Exact"
+        ESTIMATE = "estimate", "Estimate"
+        APPROXIMATE = "approximate", "Approximate (nearly, some, about)"
+        AT_LEAST = "at_least", "At least (more than)"
+        TARGET = "target", "Target"
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="figures")
+    key = models.SlugField(max_length=100, help_text="Unique within the appeal.")
+    measure = models.CharField(max_length=300, help_text="What is counted.")
+    value = models.DecimalField(max_digits=15, decimal_places=2)
+    unit = models.CharField(max_length=50, help_text="people, USD, percent, signatures, …")
+    value_text = models.CharField(
+        max_length=200, help_text="The number in the document's own words."
+    )
+    qualifier = models.CharField(max_length=12, choices=Qualifier, default=Qualifier.EXACT)
+    period = models.CharField(
+        max_length=200, blank=True, help_text="The span it counts, e.g. 'since November 2020'."
+    )
+    as_of = models.DateField(
+        null=True, blank=True, help_text="The date the number refers to, as precise as stated."
+    )
+    as_of_precision = models.CharField(
+        max_length=10, choices=Appeal.DatePrecision, default=Appeal.DatePrecision.UNKNOWN
+    )
+    as_of_note = models.TextField(blank=True, help_text="How the date was read from the text.")
+    quote = models.TextField(blank=True, help_text="The sentence the number comes from.")
+    series = models.SlugField(
+        max_length=50,
+        blank=True,
+        help_text="Figures of one series are drawn on the timeline together (e.g. casualties).",
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = FigureManager()
+
+    class Meta:
+        ordering = ["appeal__position", "position", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["appeal", "key"], name="figure_unique_key_per_appeal")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.value_text}: {self.measure}"
+
+    def natural_key(self) -> tuple[str, str]:
+        return (*self.appeal.natural_key(), self.key)
+
+    natural_key.dependencies = ["campaign.appeal"]
+
+
+class SignatoryManager(models.Manager):
+    def get_by_natural_key(self, appeal_slug: str, position: int) -> "Signatory":
+        return self.get(appeal__slug=appeal_slug, position=position)
+
+
+class Signatory(models.Model):
+    """A person named as signing or supporting an appeal, in the document's order."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="signatories")
+    position = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=200)
+    role = models.CharField(max_length=300, blank=True)
+    organisation = models.CharField(max_length=300, blank=True)
+
+    objects = SignatoryManager()
+
+    class Meta:
+        ordering = ["appeal__position", "position"]
+        verbose_name_plural = "signatories"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appeal", "position"], name="signatory_unique_position_per_appeal"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str, int]:
+        return (*self.appeal.natural_key(), self.position)
+
+    natural_key.dependencies = ["campaign.appeal"]

@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from campaign import views
+
+campaign_patterns = [
+    path("", views.home, name="home"),
+    path("appeals/", views.appeal_list, name="appeal_list"),
+    path("appeals/<slug:slug>/", views.appeal_detail, name="appeal_detail"),
+    path("figures/", views.figures, name="figures"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("healthz", views.healthz, name="healthz"),
+]
+
+urlpatterns = [
+    path("", include((campaign_patterns, "campaign"))),
+    path("petitions/", include("petitions.urls")),
+    path("letters/", include("letters.urls")),
+    path(settings.ADMIN_URL, admin.site.urls),
+]

@@ -1,0 +1,52 @@
+import os
+import shutil
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test's thread; Django would then refuse the
+# test's own (synchronous) database queries. The live server runs in threads of its own.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def system_chromium() -> str | None:
+    """Debian's chromium where it is installed; otherwise Playwright's own browser."""
+    for name in ("chromium", "chromium-browser"):
+        if path := shutil.which(name):
+            return path
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    args = {**browser_type_launch_args, "headless": True, "args": CHROMIUM_ARGS}
+    if executable := system_chromium():
+        args["executable_path"] = executable
+    return args
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict) -> dict:
+    # A phone-sized viewport: most supporters sign on a phone.
+    return {**browser_context_args, "viewport": {"width": 390, "height": 844}}
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """In CI a skipped test is a failure: what is not run there is not known to work."""
+    if os.environ.get("CI", "").lower() not in {"1", "true", "yes"}:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = len(reporter.stats.get("skipped", [])) if reporter else 0
+    if skipped:
+        reporter.write_line(f"CI: {skipped} test(s) skipped; in CI every test must run.", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
