@@ -1,0 +1,81 @@
+"""`manage.py check --deploy` must be clean with production-like settings."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def production_env(**overrides: str) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "MAILER", "MAILGUN_", "ANYMAIL_", "TASKS_"))
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="campaign.settings",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="campaign.example.org",
+        SITE_URL="https://campaign.example.org",
+        DATABASE_URL=os.environ["DATABASE_URL"],
+        MAILER="mailgun",
+        MAILER_API_KEY="key-from-the-environment",
+        MAILGUN_SENDER_DOMAIN="mg.example.org",
+        MAILGUN_WEBHOOK_SIGNING_KEY="signing-key-from-the-environment",
+        ANYMAIL_WEBHOOK_SECRET="hook:secret",
+        DJANGO_BEHIND_PROXY="true",
+        TASKS_BACKEND="database",
+    )
+    env.update(overrides)
+    return env
+
+
+def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=production_env())
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+    assert "Warning" not in result.stderr
+
+
+def test_deploy_check_flags_debug_in_production():
+    # The test above can only pass for the right reason if the check does look at settings.
+    result = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING", env=production_env(DJANGO_DEBUG="true")
+    )
+    assert result.returncode != 0
+    assert "security.W018" in result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = production_env()
+    del env["DJANGO_SECRET_KEY"]
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_start_up_raises_no_django_deprecation_warning():
+    result = run_manage(
+        "check",
+        env={
+            **production_env(),
+            "PYTHONWARNINGS": "error::DeprecationWarning,error::PendingDeprecationWarning",
+        },
+    )
+    assert result.returncode == 0, result.stderr
