@@ -28,3 +28,7 @@ from campaign.settings import *  # noqa: E402, F403
 
 # Hashing is deliberately slow; the tests create users, not attackers.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Static files straight from the source folders (no collectstatic before a test run).
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
