@@ -237,3 +237,17 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Petitions (petitions/). Rate limits per client address per petition, as "hits/window":
+# a burst limit and a sustained one, kept in PostgreSQL so they hold across workers and hosts.
+# Raise them for an event where many supporters sign from one network, or for a load test.
+PETITION_RATE_BURST = env.str("PETITION_RATE_BURST", default="5/60s")
+PETITION_RATE_SUSTAINED = env.str("PETITION_RATE_SUSTAINED", default="50/3600s")
+# Salt for the hash of signers' IP addresses (only the hash is stored); default: from SECRET_KEY.
+PETITION_IP_SALT = env.str("PETITION_IP_SALT", default="") or f"ip:{SECRET_KEY}"
+# A form sent back quicker than this (seconds after it was served) is taken for a robot.
+PETITION_MIN_FILL_SECONDS = env.float("PETITION_MIN_FILL_SECONDS", default=3.0)
+# The count shown lags the signatures by at most about this many seconds.
+PETITION_COUNT_REFRESH_SECONDS = env.float("PETITION_COUNT_REFRESH_SECONDS", default=3.0)
+# Days a confirmation link stays valid; unconfirmed signatures are purged after it.
+PETITION_CONFIRMATION_DAYS = env.int("PETITION_CONFIRMATION_DAYS", default=7)

@@ -1,11 +1,34 @@
-"""Petitions and their signatures."""
+"""Petitions, their signatures, and the counters that keep reading the count cheap.
+
+How counting works (the long version is in docs/petitions.md):
+
+- Signing inserts one `Signature` row and touches nothing shared: no counter row is updated in
+  the signing transaction, so signers never queue behind each other on one hot row.
+- A signature becomes countable when it is confirmed (or at once, for a petition with
+  `count_on_signing`), and not invalidated.
+- `PetitionCounter.count` is the number of signatures with `is_counted = true`. The count
+  refresher (`services.counter_refresh`) flips `is_counted` on the countable rows that are not
+  counted yet and adds how many it flipped, in one statement, at most once every few seconds
+  per petition. A partial index holds only the uncounted rows, so the work is proportional to
+  the new signatures, not to the total.
+- A flag per row rather than a timestamp watermark: a watermark on `confirmed_at` misses a row
+  whose transaction commits after a later-stamped row was already counted. The flag is exact:
+  an uncommitted row is simply counted by the next refresh.
+"""
 
 from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 
 
 class PetitionManager(models.Manager):
     def get_by_natural_key(self, slug: str) -> "Petition":
         return self.get(slug=slug)
+
+
+def default_goal_steps() -> list[int]:
+    return []
 
 
 class Petition(models.Model):
@@ -15,15 +38,200 @@ class Petition(models.Model):
     appeal = models.OneToOneField(
         "campaign.Appeal", on_delete=models.PROTECT, related_name="petition"
     )
-    goal = models.PositiveIntegerField(default=1000)
+    goal = models.PositiveIntegerField(
+        default=1000, help_text="The original goal, as the petition's text states it."
+    )
+    goal_steps = models.JSONField(
+        default=default_goal_steps,
+        blank=True,
+        help_text="Later goals, e.g. [25000, 50000, 100000]: once a goal is reached the page "
+        "shows the next one.",
+    )
     is_open = models.BooleanField(default=True)
+    count_on_signing = models.BooleanField(
+        default=False,
+        help_text="Count signatures as soon as they are made, without waiting for the email "
+        "confirmation. Off by default: only confirmed signatures count.",
+    )
+    ask_country = models.BooleanField(default=True)
+    ask_postcode = models.BooleanField(default=True, verbose_name="ask postcode or town")
+    share_text = models.CharField(
+        max_length=280, blank=True, help_text="Suggested text for share links."
+    )
 
     objects = PetitionManager()
 
     def __str__(self) -> str:
         return self.appeal.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("petitions:detail", kwargs={"slug": self.slug})
+
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
 
     natural_key.dependencies = ["campaign.appeal"]
+
+    @property
+    def goals(self) -> list[int]:
+        """The original goal and the later steps, in rising order."""
+        steps = {int(step) for step in (self.goal_steps or []) if int(step) > self.goal}
+        return [self.goal, *sorted(steps)]
+
+    def current_goal(self, count: int) -> int:
+        """The first goal not yet reached; the last goal once all are reached."""
+        for goal in self.goals:
+            if count < goal:
+                return goal
+        return self.goals[-1]
+
+
+class PetitionCounter(models.Model):
+    """The petition's count, kept by the count refresher; one row per petition."""
+
+    petition = models.OneToOneField(
+        Petition, on_delete=models.CASCADE, primary_key=True, related_name="counter"
+    )
+    count = models.BigIntegerField(default=0)
+    refreshed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(count__gte=0), name="petitioncounter_count_gte_0")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.petition_id}: {self.count}"
+
+
+class CountryCount(models.Model):
+    """Counted signatures per country, kept by the same refresher as the total."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="country_counts")
+    country = models.CharField(max_length=2, blank=True)
+    count = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["petition", "country"], name="countrycount_unique_country_per_petition"
+            ),
+            models.CheckConstraint(condition=Q(count__gte=0), name="countrycount_count_gte_0"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country or '??'}: {self.count}"
+
+
+class SignatureQuerySet(models.QuerySet):
+    def confirmed(self) -> "SignatureQuerySet":
+        return self.filter(confirmed_at__isnull=False)
+
+    def unconfirmed(self) -> "SignatureQuerySet":
+        return self.filter(confirmed_at__isnull=True)
+
+    def valid(self) -> "SignatureQuerySet":
+        return self.filter(invalidated_at__isnull=True)
+
+    def counted(self) -> "SignatureQuerySet":
+        return self.filter(is_counted=True)
+
+    def consented(self) -> "SignatureQuerySet":
+        return self.filter(consent_to_contact=True)
+
+
+class Signature(models.Model):
+    """One supporter's signature on one petition."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="signatures")
+    name = models.CharField(max_length=100)
+    email = models.EmailField(max_length=254, help_text="As the supporter typed it.")
+    email_canonical = models.CharField(
+        max_length=254,
+        help_text="Lower case, and without the dots and +tags that the provider ignores; "
+        "unique per petition.",
+    )
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2.")
+    postcode = models.CharField(max_length=40, blank=True, verbose_name="postcode or town")
+    consent_to_contact = models.BooleanField(default=False)
+    consent_text_version = models.CharField(
+        max_length=20, blank=True, help_text="Which wording of the consent box was shown."
+    )
+    show_name_publicly = models.BooleanField(default=False)
+    ip_hash = models.CharField(
+        max_length=64, null=True, blank=True, help_text="Salted hash; dropped after 30 days."
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    invalidated_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set by an organiser (e.g. spam); stops counting."
+    )
+    is_counted = models.BooleanField(
+        default=False, help_text="Included in the petition's counter (set by the refresher)."
+    )
+
+    objects = SignatureQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["petition", "email_canonical"], name="signature_unique_email_per_petition"
+            ),
+            models.CheckConstraint(
+                condition=~Q(is_counted=True, invalidated_at__isnull=False),
+                name="signature_invalidated_not_counted",
+            ),
+        ]
+        indexes = [
+            # The refresher's work list: only rows not counted yet, so it stays small.
+            models.Index(
+                fields=["petition", "id"],
+                condition=Q(is_counted=False, invalidated_at__isnull=True),
+                name="signature_uncounted_idx",
+            ),
+            # The public list of recent signers.
+            models.Index(
+                fields=["petition", "-id"],
+                condition=Q(is_counted=True, show_name_publicly=True),
+                name="signature_public_recent_idx",
+            ),
+            models.Index(fields=["ip_hash"], name="signature_ip_hash_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} on {self.petition_id}"
+
+    @property
+    def first_name(self) -> str:
+        parts = self.name.split()
+        return parts[0] if parts else ""
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+    @property
+    def is_invalidated(self) -> bool:
+        return self.invalidated_at is not None
+
+
+class RateLimitHit(models.Model):
+    """Sign attempts per client (salted IP hash) per petition per time window.
+
+    In PostgreSQL so the limit holds across workers and hosts; one upsert per attempt.
+    """
+
+    key = models.CharField(max_length=100, help_text="Petition id and salted IP hash.")
+    window_seconds = models.PositiveIntegerField()
+    window_start = models.DateTimeField(db_index=True)
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "window_seconds", "window_start"], name="ratelimithit_unique_window"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key[:8]} {self.window_start:%H:%M:%S}/{self.window_seconds}s: {self.hits}"

@@ -1,0 +1,114 @@
+"""The signing form: which fields are asked is set per petition."""
+
+import time
+import unicodedata
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+from petitions.consent import CURRENT_CONSENT_VERSION, consent_text
+from petitions.countries import COUNTRIES
+from petitions.tokens import TokenInvalid, started_token_make, started_token_read
+
+
+def has_control_characters(value: str) -> bool:
+    return any(unicodedata.category(char) == "Cc" for char in value)
+
+
+class SignatureForm(forms.Form):
+    name = forms.CharField(
+        label="Your name",
+        max_length=100,
+        error_messages={
+            "required": "Enter your name.",
+            "max_length": "Your name can be at most 100 characters long.",
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        help_text="We send you a link to confirm your signature.",
+        error_messages={
+            "required": "Enter your email address.",
+            "invalid": "Enter an email address like name@example.com.",
+            "max_length": "An email address can be at most 254 characters long.",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+    country = forms.ChoiceField(
+        label="Country",
+        choices=[("", "Choose your country"), *COUNTRIES],
+        error_messages={
+            "required": "Choose the country you live in.",
+            "invalid_choice": "Choose a country from the list.",
+        },
+        widget=forms.Select(attrs={"autocomplete": "country"}),
+    )
+    postcode = forms.CharField(
+        label="Postcode or town",
+        max_length=40,
+        required=False,
+        error_messages={"max_length": "Keep the postcode or town under 40 characters."},
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
+    )
+    show_name_publicly = forms.BooleanField(
+        label="Show my first name and country in the list of recent signers",
+        required=False,
+    )
+    consent_to_contact = forms.BooleanField(label=consent_text(), required=False)
+    # A field people do not see (hidden by CSS and from screen readers); programs fill it in.
+    website = forms.CharField(
+        label="Leave this field empty",
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+    started = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, petition, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.petition = petition
+        if not petition.ask_country:
+            del self.fields["country"]
+        if not petition.ask_postcode:
+            del self.fields["postcode"]
+        # When the form was served; a form sent back with errors keeps its first time.
+        self.fields["started"].initial = started_token_make(time.time())
+        self.consent_text_version = CURRENT_CONSENT_VERSION
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if has_control_characters(name):
+            raise ValidationError("Your name can only contain letters, spaces and punctuation.")
+        if not name:
+            raise ValidationError("Enter your name.")
+        return name
+
+    def clean_postcode(self) -> str:
+        postcode = self.cleaned_data.get("postcode", "").strip()
+        if has_control_characters(postcode):
+            raise ValidationError("The postcode or town can only contain letters and numbers.")
+        return postcode
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.data.get("website"):
+            raise ValidationError(
+                "Your signature could not be accepted: a hidden field meant to catch robots "
+                "was filled in. If you are a person, please send the form again.",
+                code="honeypot",
+            )
+        try:
+            started = started_token_read(self.data.get("started", ""))
+        except TokenInvalid:
+            raise ValidationError(
+                "This form was damaged or is incomplete. Please send it again.", code="started"
+            ) from None
+        if time.time() - started < settings.PETITION_MIN_FILL_SECONDS:
+            raise ValidationError(
+                "That was quicker than a person can fill in the form. Please check your "
+                "details and send it again.",
+                code="too_fast",
+            )
+        return cleaned

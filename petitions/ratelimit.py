@@ -1,0 +1,104 @@
+"""Rate limits for signing, per client address per petition, kept in PostgreSQL.
+
+Each attempt is one `INSERT ... ON CONFLICT DO UPDATE ... RETURNING` on a row per client and
+fixed time window: atomic in the database, so the limit holds across gunicorn workers and
+hosts, and only attempts from the same address ever touch the same row.
+"""
+
+import hashlib
+import hmac
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest
+from django.utils import timezone
+
+from petitions.models import RateLimitHit
+
+RATE_PATTERN = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*([smh]?)\s*$")
+UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600}
+
+
+@dataclass(frozen=True)
+class Rate:
+    limit: int
+    seconds: int
+
+
+def rate_parse(value: str) -> Rate:
+    """ "5/60s" -> Rate(5, 60); "100/1h" -> Rate(100, 3600). A limit of 0 turns the rate off."""
+    match = RATE_PATTERN.match(value)
+    if not match:
+        raise ValueError(f"A rate looks like 5/60s or 50/1h, not {value!r}.")
+    limit, count, unit = match.groups()
+    seconds = int(count) * UNIT_SECONDS[unit]
+    if seconds <= 0:
+        raise ValueError(f"The window of {value!r} must be longer than 0 seconds.")
+    return Rate(limit=int(limit), seconds=seconds)
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address: from X-Forwarded-For only behind a configured trusted proxy.
+
+    With N trusted proxies, each appends the address it received from, so the Nth entry from
+    the right is the one our own first proxy saw; anything left of it the client could forge.
+    """
+    remote = request.META.get("REMOTE_ADDR", "") or ""
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if proxies <= 0:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [part for part in forwarded if part]
+    if len(forwarded) < proxies:
+        return forwarded[0] if forwarded else remote
+    return forwarded[-proxies]
+
+
+def ip_hash(ip: str) -> str:
+    """A salted HMAC of the address: enough to group abuse, not to recover the address."""
+    return hmac.new(settings.PETITION_IP_SALT.encode(), ip.encode(), hashlib.sha256).hexdigest()
+
+
+def window_start(now: datetime, seconds: int) -> datetime:
+    epoch = int(now.timestamp())
+    return datetime.fromtimestamp(epoch - epoch % seconds, tz=now.tzinfo)
+
+
+def rates_configured() -> list[Rate]:
+    rates = [rate_parse(settings.PETITION_RATE_BURST), rate_parse(settings.PETITION_RATE_SUSTAINED)]
+    by_window: dict[int, Rate] = {}
+    for rate in rates:
+        if rate.limit <= 0:
+            continue
+        # Two rates on one window would upsert one row twice in a statement; keep the stricter.
+        if rate.seconds not in by_window or rate.limit < by_window[rate.seconds].limit:
+            by_window[rate.seconds] = rate
+    return list(by_window.values())
+
+
+def rate_limit_hit(*, key: str, now: datetime | None = None) -> bool:
+    """Record one attempt for `key`; True while it is within every configured rate."""
+    rates = rates_configured()
+    if not rates:
+        return True
+    now = now or timezone.now()
+    table = RateLimitHit._meta.db_table
+    values = []
+    params: list = []
+    for rate in rates:
+        values.append("(%s, %s, %s, 1)")
+        params += [key, rate.seconds, window_start(now, rate.seconds)]
+    sql = (
+        f"INSERT INTO {table} (key, window_seconds, window_start, hits) "  # noqa: S608
+        f"VALUES {', '.join(values)} "
+        "ON CONFLICT (key, window_seconds, window_start) "
+        f"DO UPDATE SET hits = {table}.hits + 1 "
+        "RETURNING window_seconds, hits"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        hits = dict(cursor.fetchall())
+    return all(hits[rate.seconds] <= rate.limit for rate in rates)

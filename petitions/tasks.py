@@ -1,0 +1,63 @@
+"""Background work for petitions: the confirmation email and the count refresher."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from petitions.models import Petition, Signature
+from petitions.tokens import confirm_token_make, withdraw_token_make
+
+
+def confirmation_email_build(signature: Signature) -> EmailMultiAlternatives:
+    """The confirmation email for a signature: subject, text and HTML from three templates."""
+    confirm_path = reverse("petitions:confirm", kwargs={"token": confirm_token_make(signature.pk)})
+    withdraw_path = reverse(
+        "petitions:withdraw", kwargs={"token": withdraw_token_make(signature.pk)}
+    )
+    context = {
+        "signature": signature,
+        "petition": signature.petition,
+        "confirm_url": settings.SITE_URL + confirm_path,
+        "withdraw_url": settings.SITE_URL + withdraw_path,
+        "petition_url": settings.SITE_URL + signature.petition.get_absolute_url(),
+        "days": settings.PETITION_CONFIRMATION_DAYS,
+    }
+    subject = render_to_string("emails/petition-confirm-subject.txt", context)
+    message = EmailMultiAlternatives(
+        subject=" ".join(subject.split()),
+        body=render_to_string("emails/petition-confirm-body.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[signature.email],
+    )
+    message.attach_alternative(
+        render_to_string("emails/petition-confirm-body.html", context), "text/html"
+    )
+    return message
+
+
+@task(queue_name="email")
+def confirmation_email_send(signature_id: int) -> bool:
+    """Send (or send again) the confirmation email, unless it is no longer needed."""
+    signature = (
+        Signature.objects.select_related("petition__appeal")
+        .filter(pk=signature_id, confirmed_at__isnull=True, invalidated_at__isnull=True)
+        .first()
+    )
+    if signature is None:
+        return False
+    confirmation_email_build(signature).send()
+    return True
+
+
+@task()
+def counts_refresh() -> int:
+    """Refresh every petition's counter; for a scheduler, beside the refresh on page views."""
+    from petitions.services import counter_refresh
+
+    refreshed = 0
+    for petition in Petition.objects.all():
+        if counter_refresh(petition=petition, force=True) is not None:
+            refreshed += 1
+    return refreshed

@@ -1,0 +1,203 @@
+"""Petition pages: read the petition, sign it, confirm or withdraw, and the count for others."""
+
+from urllib.parse import quote, urlencode
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.csp import csp_override
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from petitions import selectors, services
+from petitions.forms import SignatureForm
+from petitions.models import Petition, Signature
+from petitions.ratelimit import client_ip, ip_hash, rate_limit_hit
+from petitions.tokens import (
+    TokenExpired,
+    TokenInvalid,
+    confirm_token_read,
+    withdraw_token_read,
+)
+
+# The widget is made to be framed by other sites; every other page keeps frame-ancestors 'self'.
+WIDGET_CSP = {**settings.SECURE_CSP, "frame-ancestors": ["*"]}
+
+
+def counter_context(petition: Petition) -> dict:
+    counter = services.counter_read(petition=petition)
+    goal = petition.current_goal(counter.count)
+    return {
+        "count": counter.count,
+        "counted_at": counter.refreshed_at,
+        "goal": goal,
+        "original_goal": petition.goal,
+        "original_goal_reached": counter.count >= petition.goal,
+        "all_goals_reached": counter.count >= petition.goals[-1],
+    }
+
+
+def share_links(petition: Petition) -> dict[str, str]:
+    """Plain share links: no third-party script runs on our pages."""
+    url = settings.SITE_URL + petition.get_absolute_url()
+    text = petition.share_text or petition.appeal.title
+    return {
+        "url": url,
+        "X (Twitter)": "https://twitter.com/intent/tweet?" + urlencode({"text": text, "url": url}),
+        "Facebook": "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url}),
+        "WhatsApp": "https://wa.me/?" + urlencode({"text": f"{text} {url}"}),
+        "Email": f"mailto:?subject={quote(text)}&body={quote(url)}",
+    }
+
+
+def letters_url() -> str | None:
+    """The letters page, once the letters app has one."""
+    for name in ("letters:index", "letters:start", "letters:home"):
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return None
+
+
+def render_petition(
+    request: HttpRequest, petition: Petition, form: SignatureForm, status: int = 200
+) -> HttpResponse:
+    # The counter first: a refresh marks rows counted, which the lists below then include.
+    context = counter_context(petition)
+    context |= {
+        "petition": petition,
+        "appeal": petition.appeal,
+        "form": form,
+        "recent_signers": selectors.recent_signers(petition=petition),
+        "country_counts": selectors.country_counts(petition=petition),
+        "share": share_links(petition),
+    }
+    return render(request, "petitions/petition_detail.html", context, status=status)
+
+
+@require_safe
+def petition_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "petitions/petition_list.html", {"petitions": selectors.petition_list()})
+
+
+@require_safe
+def petition_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    petition = get_object_or_404(selectors.petition_for_page(slug=slug))
+    return render_petition(request, petition, SignatureForm(petition=petition))
+
+
+@require_POST
+def petition_sign(request: HttpRequest, slug: str) -> HttpResponse:
+    petition = get_object_or_404(selectors.petition_for_page(slug=slug))
+    if not petition.is_open:
+        return render(request, "petitions/closed.html", {"petition": petition}, status=403)
+    hashed_ip = ip_hash(client_ip(request))
+    if not rate_limit_hit(key=f"{petition.pk}:{hashed_ip}"):
+        response = render(
+            request, "petitions/rate_limited.html", {"petition": petition}, status=429
+        )
+        response["Retry-After"] = "60"
+        return response
+    form = SignatureForm(request.POST, petition=petition)
+    if not form.is_valid():
+        return render_petition(request, petition, form, status=400)
+    data = form.cleaned_data
+    result = services.signature_create(
+        petition=petition,
+        name=data["name"],
+        email=data["email"],
+        country=data.get("country", ""),
+        postcode=data.get("postcode", ""),
+        consent_to_contact=data["consent_to_contact"],
+        show_name_publicly=data["show_name_publicly"],
+        ip_hash=hashed_ip,
+        consent_text_version=form.consent_text_version,
+    )
+    thanks = reverse("petitions:thanks", kwargs={"slug": petition.slug})
+    return redirect(f"{thanks}?{urlencode({'result': result.outcome.value})}")
+
+
+@require_safe
+def petition_thanks(request: HttpRequest, slug: str) -> HttpResponse:
+    petition = get_object_or_404(selectors.petition_list(), slug=slug)
+    outcome = request.GET.get("result", services.SignOutcome.CREATED.value)
+    if outcome not in {choice.value for choice in services.SignOutcome}:
+        outcome = services.SignOutcome.CREATED.value
+    context = {
+        "petition": petition,
+        "outcome": outcome,
+        "share": share_links(petition),
+        "letters_url": letters_url(),
+        "days": settings.PETITION_CONFIRMATION_DAYS,
+    }
+    return render(request, "petitions/thanks.html", context)
+
+
+@require_safe
+def signature_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        signature_id = confirm_token_read(token)
+    except TokenExpired:
+        return render(request, "petitions/link_problem.html", {"expired": True}, status=410)
+    except TokenInvalid:
+        return render(request, "petitions/link_problem.html", {"expired": False}, status=400)
+    signature = services.signature_confirm(signature_id=signature_id)
+    if signature is None:
+        return render(request, "petitions/link_problem.html", {"gone": True}, status=404)
+    petition = signature.petition
+    context = {
+        "petition": petition,
+        "signature": signature,
+        "share": share_links(petition),
+        "letters_url": letters_url(),
+        **counter_context(petition),
+    }
+    return render(request, "petitions/confirmed.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def signature_withdraw(request: HttpRequest, token: str) -> HttpResponse:
+    """GET asks (link scanners and previews must not withdraw anyone); POST withdraws."""
+    try:
+        signature_id = withdraw_token_read(token)
+    except TokenInvalid:
+        return render(request, "petitions/link_problem.html", {"expired": False}, status=400)
+    signature = Signature.objects.select_related("petition__appeal").filter(pk=signature_id)
+    signature = signature.first()
+    if request.method == "POST":
+        if signature is not None:
+            services.signature_withdraw(signature_id=signature_id)
+        return render(request, "petitions/withdrawn.html", {"signature": signature})
+    if signature is None:
+        return render(request, "petitions/withdrawn.html", {"signature": None, "gone": True})
+    return render(request, "petitions/withdraw.html", {"signature": signature})
+
+
+@require_safe
+def petition_count(request: HttpRequest, slug: str) -> JsonResponse:
+    petition = get_object_or_404(selectors.petition_list(), slug=slug)
+    context = counter_context(petition)
+    response = JsonResponse(
+        {
+            "count": context["count"],
+            "goal": context["goal"],
+            "original_goal": context["original_goal"],
+            "counted_at": context["counted_at"].isoformat(),
+        }
+    )
+    # The count changes every few seconds; caches may serve it for as long.
+    max_age = max(1, int(settings.PETITION_COUNT_REFRESH_SECONDS))
+    response["Cache-Control"] = f"public, max-age={max_age}"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@xframe_options_exempt
+@csp_override(WIDGET_CSP)
+@require_safe
+def petition_widget(request: HttpRequest, slug: str) -> HttpResponse:
+    petition = get_object_or_404(selectors.petition_list(), slug=slug)
+    context = {"petition": petition, "share": share_links(petition), **counter_context(petition)}
+    return render(request, "petitions/widget.html", context)
