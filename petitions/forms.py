@@ -105,7 +105,8 @@ class SignatureForm(forms.Form):
             raise ValidationError(
                 "This form was damaged or is incomplete. Please send it again.", code="started"
             ) from None
-        if time.time() - started < settings.PETITION_MIN_FILL_SECONDS:
+        # Only once the rest is right: a person who has errors to fix is slowed down anyway.
+        if not self.errors and time.time() - started < settings.PETITION_MIN_FILL_SECONDS:
             raise ValidationError(
                 "That was quicker than a person can fill in the form. Please check your "
                 "details and send it again.",

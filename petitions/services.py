@@ -182,6 +182,8 @@ RETURNING count, refreshed_at, (SELECT count(*) FROM marked), (SELECT count(*) F
 
 def _mark_and_count(*, petition: Petition, batch: int = REFRESH_BATCH) -> tuple[int, datetime, int]:
     """One statement: flag up to `batch` new countable rows and add them to the counters."""
+    if connection.vendor != "postgresql":
+        return _mark_and_count_portable(petition=petition, batch=batch)
     with connection.cursor() as cursor:
         cursor.execute(
             _MARK_AND_COUNT_SQL,
@@ -189,6 +191,29 @@ def _mark_and_count(*, petition: Petition, batch: int = REFRESH_BATCH) -> tuple[
         )
         count, refreshed_at, added, _ = cursor.fetchone()
     return count, refreshed_at, added
+
+
+def _mark_and_count_portable(*, petition: Petition, batch: int) -> tuple[int, datetime, int]:
+    """The same in several ORM statements, for the SQLite of a development machine (SQLite
+    runs one writer at a time, so there is no concurrency to be careful about there)."""
+    countable = Signature.objects.filter(
+        petition=petition, is_counted=False, invalidated_at__isnull=True
+    )
+    if not petition.count_on_signing:
+        countable = countable.filter(confirmed_at__isnull=False)
+    ids = list(countable.order_by("id").values_list("id", flat=True)[:batch])
+    rows = Signature.objects.filter(pk__in=ids)
+    by_country = dict(rows.values_list("country").annotate(n=Count("id")).order_by())
+    rows.update(is_counted=True)
+    for country, number in by_country.items():
+        country_count, _ = CountryCount.objects.get_or_create(petition=petition, country=country)
+        CountryCount.objects.filter(pk=country_count.pk).update(count=F("count") + number)
+    now = timezone.now()
+    PetitionCounter.objects.filter(petition=petition).update(
+        count=F("count") + len(ids), refreshed_at=now
+    )
+    count = PetitionCounter.objects.values_list("count", flat=True).get(petition=petition)
+    return count, now, len(ids)
 
 
 def counter_refresh(*, petition: Petition, force: bool = False) -> PetitionCounter | None:
