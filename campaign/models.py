@@ -52,7 +52,15 @@ class Appeal(models.Model):
         max_length=10, choices=DatePrecision, default=DatePrecision.UNKNOWN
     )
     date_text = models.CharField(
-        max_length=200, blank=True, help_text="The date in the document's own words, if it has one."
+        max_length=200,
+        blank=True,
+        help_text="The document's own words its date is given in or inferred from.",
+    )
+    date_inferred = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Our reading of a date that is not stated, in a few words: "
+        "'around September 2021', '22 February 2021 or later'.",
     )
     date_note = models.TextField(
         blank=True, help_text="Where the date is inferred or unclear: from which words, and why."
@@ -115,8 +123,16 @@ class Figure(models.Model):
     as_of_precision = models.CharField(
         max_length=10, choices=Appeal.DatePrecision, default=Appeal.DatePrecision.UNKNOWN
     )
+    as_of_inferred = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Our reading of a date that is not stated, in a few words (see Appeal).",
+    )
     as_of_note = models.TextField(blank=True, help_text="How the date was read from the text.")
     quote = models.TextField(blank=True, help_text="The sentence the number comes from.")
+    note = models.TextField(
+        blank=True, help_text="How the number was read where the words leave room for doubt."
+    )
     series = models.SlugField(
         max_length=50,
         blank=True,
