@@ -1,0 +1,257 @@
+"""Petition benchmark: signing throughput and latency beside a floor, and the page at 0 and 1M.
+
+Run by hand, never by the test suite (it takes a few minutes and needs the whole machine):
+
+    .venv/bin/python bench/petition_bench.py            # all runs, 15 s each
+    BENCH_SECONDS=30 BENCH_WORKERS=3 .venv/bin/python bench/petition_bench.py
+
+It starts its own throwaway PostgreSQL (tests/pgcluster.py: fsync off), migrates, serves the
+project with gunicorn (production settings, DEBUG off, persistent connections, the database
+task queue) under bench/petition_settings.py, which only adds the floor view's URL, and
+drives it with wrk (Debian: `apt-get install wrk`). Rate limits are raised through the
+environment and every request comes from a random address in X-Forwarded-For
+(TRUSTED_PROXY_COUNT=1), so the limiter's upsert is measured, not bypassed.
+
+Order: page with 0 signatures; 1,000,000 signatures inserted with generate_series (confirmed
+and counted, counters reconciled, VACUUM ANALYZE); page with 1,000,000; then at 16 and 64
+connections, the floor and the signing view alternately. Prints a Markdown table.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.pgcluster import free_port, start_cluster  # noqa: E402
+
+SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+THREADS = int(os.environ.get("BENCH_THREADS", "4"))
+SIGNATURES = int(os.environ.get("BENCH_SIGNATURES", "1000000"))
+SLUG = "release-the-landmine-maps"
+
+
+def environment(database_url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "bench.petition_settings",
+            "DATABASE_URL": database_url,
+            "DJANGO_SECRET_KEY": "bench-only-not-secret-" + "x" * 40,
+            "DJANGO_DEBUG": "false",
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DJANGO_SECURE_SSL_REDIRECT": "false",
+            "DJANGO_STATIC_MANIFEST": "false",
+            "DJANGO_CONN_MAX_AGE": "60",
+            "TASKS_BACKEND": "database",
+            "MAILER": "console",
+            "TRUSTED_PROXY_COUNT": "1",
+            "PETITION_RATE_BURST": "1000000/60s",
+            "PETITION_RATE_SUSTAINED": "10000000/3600s",
+            "DJANGO_LOG_LEVEL": "WARNING",
+        }
+    )
+    return env
+
+
+def django_setup(env: dict[str, str]) -> None:
+    os.environ.update(env)
+    import django
+
+    django.setup()
+
+
+def petition_create():
+    from campaign.models import Appeal
+    from petitions.models import Petition
+
+    body = "Help us to save lives.\n\nSigning this petition adds your voice."
+    appeal = Appeal.objects.create(
+        slug="bench-petition", kind=Appeal.Kind.PETITION, title="Bench petition", body=body
+    )
+    return Petition.objects.create(slug=SLUG, appeal=appeal, goal=15000)
+
+
+def signatures_bulk_insert(petition, number: int) -> float:
+    from django.db import connection
+
+    from petitions.services import counts_reconcile
+
+    started = time.monotonic()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO petitions_signature (
+                petition_id, name, email, email_canonical, country, postcode,
+                consent_to_contact, consent_text_version, show_name_publicly, ip_hash,
+                created_at, confirmed_at, invalidated_at, is_counted)
+            SELECT %s, 'Supporter ' || g, 'supporter' || g || '@example.org',
+                   'supporter' || g || '@example.org',
+                   (ARRAY['AZ', 'GB', 'FR', 'DE', 'US', 'TR'])[1 + g %% 6], '',
+                   g %% 3 = 0, CASE WHEN g %% 3 = 0 THEN '2026-11' ELSE '' END, g %% 4 = 0,
+                   NULL, now() - make_interval(secs => g), now() - make_interval(secs => g),
+                   NULL, true
+            FROM generate_series(1, %s) AS g
+            """,
+            [petition.pk, number],
+        )
+    result = counts_reconcile(petition=petition)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE petitions_signature")
+    assert result.count_after == number, result
+    return time.monotonic() - started
+
+
+def csrf_pair() -> tuple[str, str]:
+    """A CSRF cookie secret and a masked form token for it, as Django itself makes them."""
+    from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret
+
+    secret = _get_new_csrf_string()
+    return secret, _mask_cipher_secret(secret)
+
+
+def gunicorn_start(env: dict[str, str], port: int) -> subprocess.Popen:
+    command = [
+        str(ROOT / ".venv" / "bin" / "gunicorn"),
+        "campaign.wsgi",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(WORKERS),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(THREADS),
+        "--backlog",
+        "2048",
+        "--log-level",
+        "warning",
+    ]
+    process = subprocess.Popen(command, cwd=ROOT, env=env)
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)  # noqa: S310
+            return process
+        except OSError:
+            time.sleep(0.2)
+    process.terminate()
+    raise RuntimeError("gunicorn did not answer /healthz")
+
+
+LATENCY = re.compile(r"^\s+(50|99)(?:\.000)?%\s+([\d.]+)(us|ms|s)\s*$", re.MULTILINE)
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def wrk(url: str, connections: int, env: dict[str, str], script: str | None = None) -> dict:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{SECONDS}s", "--latency", "--timeout", "10s"]
+    if script:
+        command += ["-s", str(ROOT / "bench" / script)]
+    command.append(url)
+    output = subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    latencies = {int(p): float(v) * UNITS[u] for p, v, u in LATENCY.findall(output)}
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket = re.search(r"Socket errors: (.*)", output)
+    total = int(re.search(r"(\d+) requests in", output).group(1))
+    return {
+        "rps": rps,
+        "p50": latencies.get(50),
+        "p99": latencies.get(99),
+        "requests": total,
+        "errors": int(non_2xx.group(1)) if non_2xx else 0,
+        "socket": socket.group(1) if socket else "none",
+        "raw": output,
+    }
+
+
+def main() -> None:
+    if not shutil.which("wrk"):
+        sys.exit("wrk is needed: apt-get install wrk")
+    cluster = start_cluster()
+    server = None
+    try:
+        env = environment(cluster.url)
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
+        django_setup(env)
+        from petitions.models import Signature
+        from petitions.tokens import started_token_make
+
+        petition = petition_create()
+        cookie, token = csrf_pair()
+        wrk_env = {
+            **env,
+            "BENCH_CSRF_COOKIE": cookie,
+            "BENCH_CSRF_TOKEN": token,
+            # Served an hour ago: past the minimum fill time, as a person's form would be.
+            "BENCH_STARTED": started_token_make(time.time() - 3600),
+            "BENCH_PETITION_ID": str(petition.pk),
+        }
+        port = free_port()
+        server = gunicorn_start(env, port)
+        base = f"http://127.0.0.1:{port}"
+        page_url = f"{base}/petitions/{SLUG}/"
+        results: list[tuple[str, int, dict]] = []
+
+        wrk(page_url, 16, wrk_env)  # warm-up, not reported
+        results.append(("page, 0 signatures", 16, wrk(page_url, 16, wrk_env)))
+
+        insert_seconds = signatures_bulk_insert(petition, SIGNATURES)
+        print(f"Inserted {SIGNATURES} signatures in {insert_seconds:.1f} s", flush=True)
+        wrk(page_url, 16, wrk_env)
+        results.append((f"page, {SIGNATURES:,} signatures", 16, wrk(page_url, 16, wrk_env)))
+
+        for connections in (16, 64):
+            before = Signature.objects.count()
+            floor = wrk(f"{base}/bench/floor-sign/", connections, wrk_env, "petition_sign.lua")
+            floor["stored"] = Signature.objects.count() - before
+            results.append(("floor: minimal insert view", connections, floor))
+            before = Signature.objects.count()
+            sign = wrk(f"{base}/petitions/{SLUG}/sign/", connections, wrk_env, "petition_sign.lua")
+            sign["stored"] = Signature.objects.count() - before
+            results.append(("signing view", connections, sign))
+
+        print(
+            f"\ngunicorn: {WORKERS} workers x {THREADS} threads (gthread); wrk -t2, "
+            f"{SECONDS} s per run\n"
+        )
+        print("| run | connections | req/s | p50 ms | p99 ms | errors | rows stored |")
+        print("|---|---:|---:|---:|---:|---:|---:|")
+        for name, connections, result in results:
+            print(
+                f"| {name} | {connections} | {result['rps']:.0f} | {result['p50']:.1f} | "
+                f"{result['p99']:.1f} | {result['errors']} (socket: {result['socket']}) | "
+                f"{result.get('stored', '')} |"
+            )
+        by_name = {(name, connections): result for name, connections, result in results}
+        for connections in (16, 64):
+            ratio = (
+                by_name[("signing view", connections)]["rps"]
+                / by_name[("floor: minimal insert view", connections)]["rps"]
+            )
+            print(f"\nsigning / floor at {connections} connections: {ratio:.2f}")
+        page_ratio = results[1][2]["rps"] / results[0][2]["rps"]
+        print(f"page at {SIGNATURES:,} / page at 0: {page_ratio:.2f}")
+    finally:
+        if server is not None:
+            server.send_signal(signal.SIGTERM)
+            server.wait(30)
+        cluster.stop()
+
+
+if __name__ == "__main__":
+    main()
