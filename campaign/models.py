@@ -7,6 +7,8 @@ it loaded before instead of adding them again: loading a campaign's fixtures twi
 from django.db import models
 from django.urls import reverse
 
+from campaign.dates import EXACT_PRECISIONS, as_of_display, date_display
+
 
 class AppealQuerySet(models.QuerySet):
     def published(self) -> "AppealQuerySet":
@@ -86,6 +88,15 @@ class Appeal(models.Model):
         return (self.slug,)
 
     @property
+    def date_display(self) -> str:
+        return date_display(
+            value=self.date,
+            precision=self.date_precision,
+            inferred=self.date_inferred,
+            text=self.date_text,
+        )
+
+    @property
     def paragraphs(self) -> list[str]:
         return [p.strip() for p in self.body.split("\n\n") if p.strip()]
 
@@ -153,6 +164,17 @@ class Figure(models.Model):
 
     def natural_key(self) -> tuple[str, str]:
         return (*self.appeal.natural_key(), self.key)
+
+    @property
+    def as_of_display(self) -> str:
+        return as_of_display(
+            value=self.as_of, precision=self.as_of_precision, inferred=self.as_of_inferred
+        )
+
+    @property
+    def as_of_is_exact(self) -> bool:
+        """False when the date is inferred or unknown: charts draw such points as uncertain."""
+        return self.as_of is not None and self.as_of_precision in EXACT_PRECISIONS
 
     natural_key.dependencies = ["campaign.appeal"]
 

@@ -1,35 +1,82 @@
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from campaign import selectors, timeline
 from campaign.models import Appeal
+
+# Where the call to write a letter points; the letters app fills this path.
+LETTERS_PATH = "/letters/"
+
+
+def petition_url(appeal: Appeal | None) -> str:
+    """The page to sign the appeal's petition, or the appeal's own page if there is none yet."""
+    if appeal is None:
+        return ""
+    petition = getattr(appeal, "petition", None)
+    if petition is not None:
+        try:
+            return reverse("petitions:detail", kwargs={"slug": petition.slug})
+        except NoReverseMatch:
+            pass
+    return appeal.get_absolute_url()
 
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    appeals = Appeal.objects.published()
-    return render(request, "campaign/home.html", {"appeals": appeals})
+    appeals = list(Appeal.objects.published().select_related("petition"))
+    series = timeline.figure_series(selectors.series_figures())
+    latest = [s.latest for s in series[:3] if s.latest is not None]
+    petition_appeal = next((a for a in appeals if a.kind == Appeal.Kind.PETITION), None)
+    letter_appeal = next((a for a in appeals if a.kind == Appeal.Kind.OPEN_LETTER), None)
+    return render(
+        request,
+        "campaign/home.html",
+        {
+            "appeals": appeals,
+            "latest_figures": latest,
+            "petition_appeal": petition_appeal,
+            "petition_url": petition_url(petition_appeal),
+            "letter_appeal": letter_appeal,
+            "letters_url": LETTERS_PATH,
+        },
+    )
 
 
 @require_safe
 def appeal_list(request: HttpRequest) -> HttpResponse:
-    appeals = Appeal.objects.published()
-    return render(request, "campaign/appeal_list.html", {"appeals": appeals})
+    return render(request, "campaign/appeal_list.html", {"appeals": selectors.appeal_list()})
 
 
 @require_safe
 def appeal_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    appeal = get_object_or_404(
-        Appeal.objects.published().prefetch_related("figures", "signatories"), slug=slug
+    appeal = selectors.appeal_get(slug=slug).select_related("petition").first()
+    if appeal is None:
+        raise Http404("No such appeal.")
+    return render(
+        request,
+        "campaign/appeal_detail.html",
+        {
+            "appeal": appeal,
+            "figures": appeal.figures.all(),
+            "signatories": appeal.signatories.all(),
+            "petition_url": petition_url(appeal) if appeal.kind == Appeal.Kind.PETITION else "",
+            "letters_url": LETTERS_PATH if appeal.kind == Appeal.Kind.OPEN_LETTER else "",
+        },
     )
-    return render(request, "campaign/appeal_detail.html", {"appeal": appeal})
 
 
 @require_safe
 def figures(request: HttpRequest) -> HttpResponse:
-    return render(request, "campaign/figures.html", {})
+    series = timeline.figure_series(selectors.series_figures())
+    return render(
+        request,
+        "campaign/figures.html",
+        {"series_list": series, "charts": timeline.series_charts(series)},
+    )
 
 
 @require_safe
