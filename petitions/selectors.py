@@ -13,6 +13,11 @@ def petition_list() -> QuerySet[Petition]:
     return Petition.objects.select_related("appeal", "counter").filter(appeal__is_published=True)
 
 
+def petition_for_signing(*, slug: str) -> QuerySet[Petition]:
+    """Just the petition row: what the signing view needs when the form is valid."""
+    return Petition.objects.filter(slug=slug, appeal__is_published=True)
+
+
 def petition_for_page(*, slug: str) -> QuerySet[Petition]:
     """The petition with its appeal, counter, figures and named supporters: three queries."""
     return (

@@ -90,8 +90,9 @@ def petition_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def petition_sign(request: HttpRequest, slug: str) -> HttpResponse:
-    # One query: figures and supporters are only needed (and then loaded) to show errors.
-    petition = get_object_or_404(selectors.petition_list(), slug=slug)
+    # The hot path: one plain query. The appeal, counter and figures are only needed to show
+    # errors, and are loaded then.
+    petition = get_object_or_404(selectors.petition_for_signing(slug=slug))
     if not petition.is_open:
         return render(request, "petitions/closed.html", {"petition": petition}, status=403)
     hashed_ip = ip_hash(client_ip(request))
