@@ -211,3 +211,60 @@ class Signatory(models.Model):
         return (*self.appeal.natural_key(), self.position)
 
     natural_key.dependencies = ["campaign.appeal"]
+
+
+class ExportLog(models.Model):
+    """One export of signatures or counts: who took which rows out, when, and how many.
+
+    It also carries the custom permissions for personal data, so that they belong to no
+    petition model: `view_personal_data` shows signers' emails in the admin,
+    `export_signatures` allows the counts and the delivery list, `export_personal_data` the
+    full and contact lists.
+    """
+
+    class Kind(models.TextChoices):
+        SIGNATURES = "signatures", "Signatures"
+        COUNTS_BY_DAY = "counts_by_day", "Signature counts per day"
+        COUNTS_BY_COUNTRY = "counts_by_country", "Signature counts per country"
+
+    class Source(models.TextChoices):
+        ADMIN = "admin", "Admin"
+        COMMAND = "command", "Command"
+
+    user = models.ForeignKey(
+        "auth.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="export_logs",
+        help_text="Empty for a management command.",
+    )
+    source = models.CharField(max_length=10, choices=Source, default=Source.ADMIN)
+    kind = models.CharField(max_length=20, choices=Kind)
+    preset = models.CharField(max_length=20, blank=True)
+    petition = models.ForeignKey(
+        "petitions.Petition",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="export_logs",
+    )
+    filters = models.JSONField(default=dict, blank=True)
+    columns = models.JSONField(default=list, blank=True)
+    row_count = models.BigIntegerField(null=True, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    is_finished = models.BooleanField(
+        default=False, help_text="False if the download was interrupted before its last row."
+    )
+
+    class Meta:
+        ordering = ["-started_at"]
+        permissions = [
+            ("view_personal_data", "Can see signers' email addresses, postcodes and IP hashes"),
+            ("export_signatures", "Can export signature counts and the delivery list"),
+            ("export_personal_data", "Can export signatures with email addresses"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} at {self.started_at:%Y-%m-%d %H:%M}"

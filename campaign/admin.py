@@ -1,0 +1,79 @@
+"""The campaign's content in the admin, and the export log.
+
+The admin site itself, with the dashboard and the counts export, is in campaign/sites.py.
+"""
+
+from django.contrib import admin
+
+from campaign.models import Appeal, ExportLog, Figure, Signatory
+
+
+class FigureInline(admin.TabularInline):
+    model = Figure
+    extra = 0
+    fields = ["position", "key", "measure", "value", "unit", "value_text", "qualifier", "as_of"]
+    show_change_link = True
+
+
+class SignatoryInline(admin.TabularInline):
+    model = Signatory
+    extra = 0
+    fields = ["position", "name", "role", "organisation"]
+
+
+@admin.register(Appeal)
+class AppealAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "date", "date_precision", "is_published", "position"]
+    list_filter = ["kind", "is_published", "date_precision"]
+    search_fields = ["title", "slug", "author", "publisher", "summary"]
+    prepopulated_fields = {"slug": ["title"]}
+    date_hierarchy = "date"
+    inlines = [FigureInline, SignatoryInline]
+
+
+@admin.register(Figure)
+class FigureAdmin(admin.ModelAdmin):
+    list_display = ["measure", "value_text", "value", "unit", "qualifier", "as_of", "appeal"]
+    list_filter = ["appeal", "qualifier", "as_of_precision", "series", "unit"]
+    search_fields = ["measure", "value_text", "quote", "key"]
+    list_select_related = ["appeal"]
+
+
+@admin.register(Signatory)
+class SignatoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "role", "organisation", "appeal", "position"]
+    list_filter = ["appeal"]
+    search_fields = ["name", "role", "organisation"]
+    list_select_related = ["appeal"]
+
+
+@admin.register(ExportLog)
+class ExportLogAdmin(admin.ModelAdmin):
+    """The record of every export; nobody edits or deletes it from here."""
+
+    list_display = [
+        "started_at",
+        "user",
+        "source",
+        "kind",
+        "preset",
+        "petition",
+        "row_count",
+        "is_finished",
+    ]
+    list_filter = ["kind", "preset", "source", "is_finished", "petition"]
+    list_select_related = ["user", "petition__appeal"]
+    date_hierarchy = "started_at"
+    search_fields = ["user__username"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in ExportLog._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,86 @@
+"""The organisers' admin site: the dashboard, the counts export, and every app's admin.
+
+`CampaignAdminSite` is the default admin site (installed by `CampaignAdminConfig` in
+campaign/apps.py), so every app's `admin.register` lands on it. It lives in a module of its own,
+apart from campaign/admin.py's registrations: a module that both defines the default site and
+registers on it would be imported while `admin.site` is being set up, and its registrations
+would land on a second instance that is then thrown away.
+"""
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+
+class CampaignAdminSite(admin.AdminSite):
+    site_header = "Campaign admin"
+    site_title = "Campaign admin"
+    index_title = "Campaign admin"
+    index_template = "admin/campaign_index.html"
+
+    def get_urls(self):
+        urls = [
+            path("dashboard/", self.admin_view(self.dashboard_view), name="dashboard"),
+            path(
+                "exports/counts.csv", self.admin_view(self.counts_export_view), name="counts_export"
+            ),
+        ]
+        return urls + super().get_urls()
+
+    @staticmethod
+    def may_see_dashboard(request: HttpRequest) -> bool:
+        return request.user.has_perm("petitions.view_petition")
+
+    def each_context(self, request):
+        context = super().each_context(request)
+        context["may_see_dashboard"] = self.may_see_dashboard(request)
+        context["may_export_counts"] = request.user.has_perm("campaign.export_signatures")
+        return context
+
+    def dashboard_view(self, request: HttpRequest) -> HttpResponse:
+        from campaign.dashboard import dashboard_read
+
+        if not self.may_see_dashboard(request):
+            raise PermissionDenied
+        context = {
+            **self.each_context(request),
+            "title": "Dashboard",
+            "dashboard": dashboard_read(),
+        }
+        return TemplateResponse(request, "admin/dashboard.html", context)
+
+    def counts_export_view(self, request: HttpRequest) -> HttpResponse:
+        return _counts_export(request)
+
+
+@require_safe
+def _counts_export(request: HttpRequest) -> HttpResponse:
+    from petitions.exports import COUNT_KINDS, counts_export
+    from petitions.models import Petition
+
+    if not request.user.has_perm("campaign.export_signatures"):
+        raise PermissionDenied
+    by = request.GET.get("by", "day")
+    if by not in COUNT_KINDS:
+        return HttpResponseBadRequest("Choose counts by day or by country.")
+    petition = None
+    if slug := request.GET.get("petition"):
+        petition = Petition.objects.filter(slug=slug).first()
+        if petition is None:
+            return HttpResponseBadRequest("There is no petition with that slug.")
+    stream, log = counts_export(by=by, petition=petition, user=request.user)
+    stamp = timezone.now().strftime("%Y%m%d-%H%M")
+    name = f"signature-counts-by-{by}-{petition.slug if petition else 'all'}-{stamp}.csv"
+    return StreamingHttpResponse(
+        stream,
+        content_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "no-store",
+            "X-Export-Log": str(log.pk),
+        },
+    )

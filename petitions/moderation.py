@@ -1,0 +1,96 @@
+"""Organisers' moderation of signatures: invalidating spam so it stops counting, and deleting.
+
+The counters follow in the same transaction. Lock order, the same as the count refresher's
+(`services.counter_refresh` takes the counter row, then the signature rows with SKIP LOCKED):
+here the signature rows are taken first, in id order, by the UPDATE itself; then the counter
+rows, in petition order, then the country rows in (petition, country) order. The refresher
+skips rows we hold instead of waiting, and two moderations lock in the same order, so none of
+them can deadlock another.
+"""
+
+from collections import Counter
+from typing import Any
+
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.db import connection, transaction
+from django.db.models import F, QuerySet
+from django.utils import timezone
+
+from petitions.models import CountryCount, PetitionCounter, Signature
+
+_INVALIDATE_SQL = """
+WITH target AS (
+    SELECT id, is_counted FROM petitions_signature
+    WHERE id IN ({ids}) AND invalidated_at IS NULL
+    ORDER BY id
+    FOR UPDATE
+)
+UPDATE petitions_signature AS s
+SET invalidated_at = %s, is_counted = false
+FROM target
+WHERE s.id = target.id
+RETURNING s.id, s.petition_id, s.country, target.is_counted
+"""
+
+
+def _counters_subtract(*, counted: list[tuple[int, str]]) -> None:
+    """Take counted rows, as (petition id, country), off the counters, locking in fixed order."""
+    by_petition = Counter(petition_id for petition_id, _ in counted)
+    by_country = Counter(counted)
+    list(
+        PetitionCounter.objects.select_for_update()
+        .filter(petition_id__in=by_petition)
+        .order_by("petition_id")
+        .values_list("pk", flat=True)
+    )
+    for petition_id, number in sorted(by_petition.items()):
+        PetitionCounter.objects.filter(petition_id=petition_id).update(count=F("count") - number)
+    for (petition_id, country), number in sorted(by_country.items()):
+        CountryCount.objects.filter(petition_id=petition_id, country=country).update(
+            count=F("count") - number
+        )
+
+
+@transaction.atomic
+def signatures_invalidate(*, queryset: QuerySet[Signature], by_user: Any = None) -> int:
+    """Invalidate the signatures (spam, fraud): they stop counting at once. Returns how many.
+
+    Signatures already invalid are left as they are; the admin's history records who did it.
+    """
+    ids_sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    now = timezone.now()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_INVALIDATE_SQL.format(ids=ids_sql), (*params, now))
+            returned = cursor.fetchall()
+    else:  # SQLite on a development machine: one writer at a time, no races to fear
+        rows = list(
+            Signature.objects.filter(pk__in=queryset.values("pk"), invalidated_at__isnull=True)
+            .order_by("pk")
+            .values_list("pk", "petition_id", "country", "is_counted")
+        )
+        Signature.objects.filter(pk__in=[row[0] for row in rows]).update(
+            invalidated_at=now, is_counted=False
+        )
+        returned = rows
+    _counters_subtract(
+        counted=[(petition_id, country) for _, petition_id, country, was in returned if was]
+    )
+    if by_user is not None and getattr(by_user, "pk", None) and returned:
+        LogEntry.objects.log_actions(
+            user_id=by_user.pk,
+            queryset=Signature.objects.filter(pk__in=[row[0] for row in returned]),
+            action_flag=CHANGE,
+            change_message="Invalidated: no longer counted.",
+            single_object=False,
+        )
+    return len(returned)
+
+
+@transaction.atomic
+def signatures_delete(*, queryset: QuerySet[Signature], by_user: Any = None) -> int:
+    """Delete signatures, taking the counted ones off the counters first. Returns how many."""
+    ids = list(queryset.order_by().values_list("pk", flat=True))
+    signatures_invalidate(queryset=Signature.objects.filter(pk__in=ids), by_user=None)
+    deleted, _ = Signature.objects.filter(pk__in=ids).delete()
+    return deleted
