@@ -2,7 +2,7 @@
 
 Run by hand, never by the test suite (it takes a few minutes and needs the whole machine):
 
-    .venv/bin/python bench/petition_bench.py            # all runs, 15 s each
+    .venv/bin/python bench/petition_bench.py            # 3 rounds of 10 s per measurement
     BENCH_SECONDS=30 BENCH_WORKER_CLASS=gthread BENCH_WORKERS=2 BENCH_THREADS=4 \
         .venv/bin/python bench/petition_bench.py
 
@@ -14,8 +14,11 @@ environment and every request comes from a random address in X-Forwarded-For
 (TRUSTED_PROXY_COUNT=1), so the limiter's upsert is measured, not bypassed.
 
 Order: page with 0 signatures; 1,000,000 signatures inserted with generate_series (confirmed
-and counted, counters reconciled, VACUUM ANALYZE); page with 1,000,000; then at 16 and 64
-connections, the floor and the signing view alternately. Prints a Markdown table.
+and counted, counters reconciled, VACUUM ANALYZE, CHECKPOINT); the page of that petition in
+turns with the page of a second, empty petition; then at 16 and 64 connections, the floor
+and the signing view in turns. Every measurement runs BENCH_ROUNDS times (default 3) in turns
+with the one it is compared to, because this machine is shared and one run can be noisy;
+the table gives medians and the range. Prints a Markdown table.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import os
 import re
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -35,7 +39,9 @@ sys.path.insert(0, str(ROOT))
 
 from tests.pgcluster import free_port, start_cluster  # noqa: E402
 
-SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+# Each measurement is repeated, alternating with the one it is compared to; medians reported.
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
 THREADS = int(os.environ.get("BENCH_THREADS", "4"))
 # 3 sync workers for 2 cores that also run PostgreSQL and wrk: measured best of sync 3,
@@ -210,61 +216,75 @@ def main() -> None:
         server = gunicorn_start(env, port)
         base = f"http://127.0.0.1:{port}"
         page_url = f"{base}/petitions/{SLUG}/"
-        results: list[tuple[str, int, dict]] = []
+        sign_url = f"{base}/petitions/{SLUG}/sign/"
+        floor_url = f"{base}/bench/floor-sign/"
+        runs: dict[tuple[str, int], list[dict]] = {}
+
+        def measure(name: str, url: str, connections: int, script: str | None = None) -> None:
+            before = Signature.objects.count()
+            result = wrk(url, connections, wrk_env, script)
+            result["stored"] = Signature.objects.count() - before
+            runs.setdefault((name, connections), []).append(result)
 
         wrk(page_url, 16, wrk_env)  # warm-up, not reported
-        results.append(("page, 0 signatures", 16, wrk(page_url, 16, wrk_env)))
+        for _ in range(ROUNDS):
+            measure("page, 0 signatures (empty table)", page_url, 16)
 
         insert_seconds = signatures_bulk_insert(petition, SIGNATURES)
         print(f"Inserted {SIGNATURES} signatures in {insert_seconds:.1f} s", flush=True)
-        # A second petition with no signatures, measured right beside the big one: the same
-        # machine state (caches, background writes), so their ratio is the fairest one.
+        # A second petition with no signatures, measured in turns with the big one: the same
+        # machine state (caches, background writes, neighbours' load), so the fairest ratio.
         empty = petition_create("empty-petition")
         empty_url = f"{base}/petitions/{empty.slug}/"
         wrk(page_url, 16, wrk_env)
         wrk(empty_url, 16, wrk_env)
-        results.append((f"page, {SIGNATURES:,} signatures", 16, wrk(page_url, 16, wrk_env)))
-        results.append(
-            ("page, 0 signatures (other petition, same table)", 16, wrk(empty_url, 16, wrk_env))
-        )
-        results.append((f"page, {SIGNATURES:,} signatures (again)", 16, wrk(page_url, 16, wrk_env)))
+        for _ in range(ROUNDS):
+            measure(f"page, {SIGNATURES:,} signatures", page_url, 16)
+            measure("page, 0 signatures (other petition, same table)", empty_url, 16)
 
         for connections in (16, 64):
-            before = Signature.objects.count()
-            floor = wrk(f"{base}/bench/floor-sign/", connections, wrk_env, "petition_sign.lua")
-            floor["stored"] = Signature.objects.count() - before
-            results.append(("floor: minimal insert view", connections, floor))
-            before = Signature.objects.count()
-            sign = wrk(f"{base}/petitions/{SLUG}/sign/", connections, wrk_env, "petition_sign.lua")
-            sign["stored"] = Signature.objects.count() - before
-            results.append(("signing view", connections, sign))
+            for _ in range(ROUNDS):
+                measure("floor: minimal insert view", floor_url, connections, "petition_sign.lua")
+                measure("signing view", sign_url, connections, "petition_sign.lua")
 
         print(
             f"\ngunicorn: {WORKERS} {WORKER_CLASS} workers"
             f"{f' x {THREADS} threads' if WORKER_CLASS == 'gthread' else ''}; wrk -t2, "
-            f"{SECONDS} s per run\n"
+            f"{ROUNDS} rounds of {SECONDS} s each, in turns; medians (req/s range)\n"
         )
-        print("| run | connections | req/s | p50 ms | p99 ms | errors | rows stored |")
-        print("|---|---:|---:|---:|---:|---:|---:|")
-        for name, connections, result in results:
+        print(
+            "| run | conns | req/s (median) | req/s range | p50 ms | p99 ms | errors "
+            "| rows stored / requests |"
+        )
+        print("|---|---:|---:|---:|---:|---:|---:|---:|")
+        medians: dict[tuple[str, int], float] = {}
+        for (name, connections), results in runs.items():
+            rps = [r["rps"] for r in results]
+            medians[(name, connections)] = statistics.median(rps)
+            errors = sum(r["errors"] for r in results)
+            sockets = {r["socket"] for r in results} - {"none"}
+            stored = sum(r["stored"] for r in results)
+            requests = sum(r["requests"] for r in results)
             print(
-                f"| {name} | {connections} | {result['rps']:.0f} | {result['p50']:.1f} | "
-                f"{result['p99']:.1f} | {result['errors']} (socket: {result['socket']}) | "
-                f"{result.get('stored', '')} |"
+                f"| {name} | {connections} | {statistics.median(rps):.0f} | "
+                f"{min(rps):.0f}–{max(rps):.0f} | "
+                f"{statistics.median(r['p50'] for r in results):.1f} | "
+                f"{statistics.median(r['p99'] for r in results):.1f} | "
+                f"{errors}{' ' + ', '.join(sockets) if sockets else ''} | "
+                f"{f'{stored}/{requests}' if not name.startswith('page') else '–'} |"
             )
-        by_name = {(name, connections): result for name, connections, result in results}
+        print()
         for connections in (16, 64):
             ratio = (
-                by_name[("signing view", connections)]["rps"]
-                / by_name[("floor: minimal insert view", connections)]["rps"]
+                medians[("signing view", connections)]
+                / medians[("floor: minimal insert view", connections)]
             )
-            print(f"\nsigning / floor at {connections} connections: {ratio:.2f}")
-        page_ratio = results[1][2]["rps"] / results[0][2]["rps"]
-        print(
-            f"page at {SIGNATURES:,} / page at 0 (empty table, before the insert): {page_ratio:.2f}"
-        )
-        beside = (results[1][2]["rps"] + results[3][2]["rps"]) / 2 / results[2][2]["rps"]
-        print(f"page at {SIGNATURES:,} / page at 0 measured beside it: {beside:.2f}")
+            print(f"signing / floor at {connections} connections: {ratio:.2f}")
+        big = medians[(f"page, {SIGNATURES:,} signatures", 16)]
+        before = medians[("page, 0 signatures (empty table)", 16)]
+        beside = medians[("page, 0 signatures (other petition, same table)", 16)]
+        print(f"page at {SIGNATURES:,} / page at 0 before the insert: {big / before:.2f}")
+        print(f"page at {SIGNATURES:,} / page at 0 measured in turns with it: {big / beside:.2f}")
     finally:
         if server is not None:
             server.send_signal(signal.SIGTERM)
