@@ -37,7 +37,7 @@ def sign(
     ip_hash: str | None = None,
     created_at: datetime | None = None,
 ) -> Signature:
-    email = email or f"{name.split()[0].lower()}@example.org"
+    email = email or "".join(ch for ch in name.lower() if ch.isalnum()) + "@example.org"
     created_at = created_at or timezone.now() - timedelta(hours=1)
     return Signature.objects.create(
         petition=petition,

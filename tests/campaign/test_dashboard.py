@@ -1,0 +1,109 @@
+"""The organisers' dashboard: its numbers against known signatures, and its query count."""
+
+from datetime import timedelta
+
+import pytest
+from django.apps import apps
+from django.urls import reverse
+from django.utils import timezone
+
+from campaign.dashboard import dashboard_read
+from petitions.models import Signature
+from petitions.services import counter_refresh, signatures_invalidate
+from tests.petitions.conftest import make_petition
+from tests.staff import organiser, sign
+
+DASHBOARD = reverse("admin:dashboard")
+
+
+@pytest.fixture
+def petition(db):
+    """Known data: 3 confirmed today, 1 confirmed 3 days ago, 1 signed 20 days ago, 2 pending
+    today, 1 invalidated."""
+    petition = make_petition()
+    petition.goal = 10
+    petition.save()
+    now = timezone.now()
+    for i in range(3):
+        sign(petition, f"Today {i}", created_at=now - timedelta(minutes=30), country="AZ")
+    sign(petition, "Three Days", created_at=now - timedelta(days=3), country="GB")
+    sign(petition, "Twenty Days", created_at=now - timedelta(days=20), country="GB")
+    sign(petition, "Pending One", confirmed=False, created_at=now - timedelta(minutes=20))
+    sign(petition, "Pending Two", confirmed=False, created_at=now - timedelta(minutes=10))
+    spam = sign(petition, "Spam", created_at=now - timedelta(minutes=5))
+    counter_refresh(petition=petition, force=True)
+    signatures_invalidate(signatures=Signature.objects.filter(pk=spam.pk))
+    return petition
+
+
+@pytest.fixture(autouse=True)
+def _not_near_midnight(monkeypatch):
+    """The fixture's 'today' rows are minutes old; keep them on today's date."""
+    real = timezone.now()
+    if real.hour == 0 and real.minute < 40:
+        fixed = real.replace(hour=1, minute=0)
+        monkeypatch.setattr(timezone, "now", lambda: fixed)
+
+
+def test_numbers_per_petition(petition):
+    dashboard = dashboard_read()
+    (numbers,) = dashboard.petitions
+    assert numbers.counted == 5
+    assert numbers.confirmed == 5
+    assert numbers.unconfirmed == 2
+    assert numbers.invalidated == 1
+    assert numbers.signed_today == 5
+    assert numbers.signed_7_days == 6
+    assert numbers.confirmed_today == 3
+    assert numbers.confirmed_7_days == 4
+    assert numbers.goal == 10
+    assert numbers.to_goal == 5
+    assert numbers.percent == 50
+
+
+def test_signatures_per_day_and_countries(petition):
+    dashboard = dashboard_read()
+    per_day = dict(zip(dashboard.days, dashboard.per_day[petition.pk], strict=True))
+    today = timezone.localdate()
+    assert per_day[today] == 5
+    assert per_day[today - timedelta(days=3)] == 1
+    assert per_day[today - timedelta(days=20)] == 1
+    assert sum(per_day.values()) == 7
+    assert ("release-the-landmine-maps", "AZ", 3) in dashboard.countries
+    assert ("release-the-landmine-maps", "GB", 2) in dashboard.countries
+
+
+def test_page_shows_the_numbers_a_chart_and_a_table(client, petition):
+    client.force_login(organiser())
+    page = client.get(DASHBOARD)
+    assert page.status_code == 200
+    text = page.text
+    assert '<svg class="chart"' in text
+    assert "Valid signatures per day" in text
+    assert '<progress max="10" value="5"' in text
+    assert "5 to go" in text
+    assert "counts.csv?by=day" in text  # organisers may export the counts
+
+
+def test_query_count_is_pinned(client, petition, django_assert_num_queries):
+    client.force_login(organiser())
+    client.get(DASHBOARD)  # warm the session and permission caches
+    letters = apps.is_installed("letters") and any(
+        m.__name__ == "Letter" for m in apps.get_app_config("letters").get_models()
+    )
+    # session, user, petitions, totals, per day, countries (+ letters), permissions
+    with django_assert_num_queries(8 + int(letters)):
+        client.get(DASHBOARD)
+
+
+def test_the_index_links_to_the_dashboard(client, petition):
+    client.force_login(organiser())
+    page = client.get(reverse("admin:index"))
+    assert DASHBOARD in page.text
+
+
+def test_no_petitions_no_error(client, db):
+    client.force_login(organiser())
+    page = client.get(DASHBOARD)
+    assert page.status_code == 200
+    assert "No petitions yet." in page.text
