@@ -252,3 +252,25 @@ PETITION_MIN_FILL_SECONDS = env.float("PETITION_MIN_FILL_SECONDS", default=3.0)
 PETITION_COUNT_REFRESH_SECONDS = env.float("PETITION_COUNT_REFRESH_SECONDS", default=3.0)
 # Days a confirmation link stays valid; unconfirmed signatures are purged after it.
 PETITION_CONFIRMATION_DAYS = env.int("PETITION_CONFIRMATION_DAYS", default=7)
+
+# Admin login throttling (django-axes). Failed logins are counted in the database, so a lockout
+# holds across gunicorn workers and hosts. The lock is per username *and* client address
+# together: a guesser is stopped without letting anyone lock a real organiser out from
+# elsewhere. The client address is read as the petitions read it (X-Forwarded-For only behind
+# TRUSTED_PROXY_COUNT trusted proxies). The axes middleware must stay last.
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "petitions.ratelimit.client_ip"
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None  # used only if django-ipware is installed
+AXES_DISABLE_ACCESS_LOG = True  # record failures, not every successful staff login
+# Only staff log in: their sessions end after a working day rather than Django's two weeks.
+SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=8 * 60 * 60)
