@@ -260,3 +260,34 @@ def test_export_signature_counts_command(signed, petition, tmp_path):
     assert rows[0][0] == "petition"
     assert len(rows) >= 2
     assert ExportLog.objects.get().source == "command"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_interrupted_download_stops_the_copy_and_stays_unfinished_in_the_log(client):
+    """A client that goes away mid-export: the COPY is cancelled, its thread ends, the log
+    says unfinished, and the next request's database connection works."""
+    import threading
+
+    from django.db import connection
+
+    petition = make_petition()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO petitions_signature (petition_id, name, email, email_canonical, country,"
+            " postcode, consent_to_contact, consent_text_version, show_name_publicly, created_at,"
+            " confirmed_at, is_counted) SELECT %s, 'Signer ' || g, 's' || g || '@example.org',"
+            " 's' || g || '@example.org', 'AZ', 'Baku', false, '', false, now(), now(), false"
+            " FROM generate_series(1, 30000) AS g",
+            [petition.pk],
+        )
+    client.force_login(organiser())
+    response = client.get(EXPORT, {"preset": "delivery"})
+    chunks = iter(response.streaming_content)
+    assert next(chunks).startswith(b"petition,name,")
+    response.close()
+    assert not any(t.name == "csv-export" and t.is_alive() for t in threading.enumerate())
+    log = ExportLog.objects.get()
+    assert log.is_finished is False
+    assert log.row_count is None
+    rows = rows_of(client.get(EXPORT, {"preset": "delivery"}))
+    assert len(rows) == 1 + 30000
