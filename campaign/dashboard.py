@@ -158,7 +158,7 @@ def dashboard_read(*, today: datetime.date | None = None) -> Dashboard:
                 )
                 for p in petitions
             ],
-            width=640,
+            width=520,
             height=220,
             margin=Margin(left=48, right=24),
             x_ticks=date_ticks(days[0], days[-1]),

@@ -7,7 +7,8 @@
   contact lists, invalidates signatures (change) and deletes signatures and letters.
 
 Permissions are named by app label and codename; one that does not exist yet (a model added
-later) is skipped, and `setup_groups` adds it once the model's migration has run.
+later) is skipped by the migration, and added after the next `migrate` (post_migrate, see
+campaign/apps.py) or by `manage.py setup_groups`.
 """
 
 from django.apps import apps as global_apps

@@ -44,6 +44,18 @@ def test_the_migration_made_both_groups(db):
     assert organiser_perms < manager_perms
 
 
+def test_organisers_may_view_every_model_after_migrate(db):
+    """Models added by later migrations get into the groups too (post_migrate)."""
+    from django.apps import apps
+
+    wanted = {
+        f"view_{model._meta.model_name}"
+        for label in ("campaign", "petitions", "letters")
+        for model in apps.get_app_config(label).get_models()
+    }
+    assert wanted <= codenames(ORGANISER)
+
+
 def test_setup_groups_is_idempotent(db):
     before = codenames(ORGANISER), codenames(DATA_MANAGER)
     call_command("setup_groups", verbosity=0)
