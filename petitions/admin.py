@@ -114,7 +114,15 @@ class PetitionAdmin(admin.ModelAdmin):
 
 @admin.register(Signature)
 class SignatureAdmin(admin.ModelAdmin):
-    list_display = ["name", "petition", "country", "created_at", "confirmed", "counted", "valid"]
+    list_display = [
+        "name",
+        "petition_slug",
+        "country",
+        "created_at",
+        "confirmed",
+        "counted",
+        "valid",
+    ]
     list_filter = [
         "petition",
         ConfirmedFilter,
@@ -123,7 +131,7 @@ class SignatureAdmin(admin.ModelAdmin):
         "is_counted",
         CountryFilter,
     ]
-    list_select_related = ["petition__appeal"]
+    list_select_related = ["petition"]
     date_hierarchy = "created_at"
     show_full_result_count = False
     paginator = EstimatedCountPaginator
@@ -170,6 +178,11 @@ class SignatureAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    @admin.display(description="petition", ordering="petition__slug")
+    def petition_slug(self, obj: Signature) -> str:
+        # The slug: a petition's title is a paragraph and would push every other column away.
+        return obj.petition.slug
 
     @admin.display(boolean=True, ordering="confirmed_at")
     def confirmed(self, obj: Signature) -> bool:
