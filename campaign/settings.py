@@ -274,3 +274,20 @@ AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None  # used only if django-ipw
 AXES_DISABLE_ACCESS_LOG = True  # record failures, not every successful staff login
 # Only staff log in: their sessions end after a working day rather than Django's two weeks.
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=8 * 60 * 60)
+
+# Letters to representatives.
+# The campaign's name as it appears in "Jane Doe via <name>" on letters.
+CAMPAIGN_NAME = env.str("CAMPAIGN_NAME", default="Release the landmine maps")
+# Days a letter's confirmation link stays valid; unconfirmed letters are deleted after it.
+LETTERS_CONFIRMATION_DAYS = env.int("LETTERS_CONFIRMATION_DAYS", default=7)
+# Days a sent letter's text is kept before it is removed (the counts stay).
+LETTER_BODY_RETENTION_DAYS = env.int("LETTER_BODY_RETENTION_DAYS", default=90)
+# At most this many letters go to one recipient address per hour; the rest wait in the queue.
+LETTERS_PER_RECIPIENT_PER_HOUR = env.int("LETTERS_PER_RECIPIENT_PER_HOUR", default=30)
+# Letters submitted per client address (salted hash) and per sender email: "count/window".
+LETTERS_RATE_PER_IP = env.str("LETTERS_RATE_PER_IP", default="20/1h")
+LETTERS_RATE_PER_SENDER = env.str("LETTERS_RATE_PER_SENDER", default="10/1h")
+# Letters one sender email may submit in 24 hours.
+LETTERS_DAILY_CAP_PER_SENDER = env.int("LETTERS_DAILY_CAP_PER_SENDER", default=20)
+# Sending attempts before a letter is marked failed (back-off: 1, 5, 30, 120 minutes, …).
+LETTERS_MAX_ATTEMPTS = env.int("LETTERS_MAX_ATTEMPTS", default=5)

@@ -17,5 +17,7 @@ urlpatterns = [
     path("", include((campaign_patterns, "campaign"))),
     path("petitions/", include("petitions.urls")),
     path("letters/", include("letters.urls")),
+    # The email provider's tracking webhooks (authenticated and signed; see README).
+    path("anymail/", include("anymail.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

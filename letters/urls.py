@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from letters import views
 
 app_name = "letters"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.letter_start, name="start"),
+    path("write/<slug:template_slug>/", views.letter_write, name="write"),
+    path("confirm/<str:token>/", views.letter_confirm_view, name="confirm"),
+    path("status/<str:token>/", views.letter_status, name="status"),
+]

@@ -68,7 +68,13 @@ def window_start(now: datetime, seconds: int) -> datetime:
 
 
 def rates_configured() -> list[Rate]:
-    rates = [rate_parse(settings.PETITION_RATE_BURST), rate_parse(settings.PETITION_RATE_SUSTAINED)]
+    return rates_effective(
+        [rate_parse(settings.PETITION_RATE_BURST), rate_parse(settings.PETITION_RATE_SUSTAINED)]
+    )
+
+
+def rates_effective(rates: list[Rate]) -> list[Rate]:
+    """The rates that limit anything, one per window length."""
     by_window: dict[int, Rate] = {}
     for rate in rates:
         if rate.limit <= 0:
@@ -79,9 +85,11 @@ def rates_configured() -> list[Rate]:
     return list(by_window.values())
 
 
-def rate_limit_hit(*, key: str, now: datetime | None = None) -> bool:
-    """Record one attempt for `key`; True while it is within every configured rate."""
-    rates = rates_configured()
+def rate_limit_hit(
+    *, key: str, now: datetime | None = None, rates: list[Rate] | None = None
+) -> bool:
+    """Record one attempt for `key`; True while it is within every rate (default: signing's)."""
+    rates = rates_configured() if rates is None else rates_effective(rates)
     if not rates:
         return True
     now = now or timezone.now()

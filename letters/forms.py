@@ -1,0 +1,156 @@
+from django import forms
+
+from letters.filling import CONTROL, NEWLINES
+from letters.models import Recipient
+
+ONE_LINE_MESSAGE = "Please keep this on one line, without special characters."
+
+
+def one_line(value: str) -> str:
+    """A single-line field's value; line breaks or control characters are refused, not fixed.
+
+    They have no place in a name, subject or address line, and in an email header they are how
+    an attacker would add headers of their own.
+    """
+    if NEWLINES.search(value) or CONTROL.search(value):
+        raise forms.ValidationError(ONE_LINE_MESSAGE)
+    return value.strip()
+
+
+class RecipientSearchForm(forms.Form):
+    q = forms.CharField(
+        label="Name, constituency or organisation",
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+
+
+class LetterForm(forms.Form):
+    """The supporter's details and, from the preview on, the letter's text.
+
+    `step` is "details" (before the preview: no letter text yet) or "send" (the text too).
+    """
+
+    recipient_name = forms.CharField(label="Their name", max_length=200, required=False)
+    recipient_title = forms.CharField(
+        label="Their title or role",
+        max_length=200,
+        required=False,
+        help_text="For example “MP”, “Editor”, “Dr”.",
+    )
+    recipient_email = forms.EmailField(label="Their email address", max_length=254, required=False)
+
+    sender_name = forms.CharField(
+        label="Your name", max_length=100, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    sender_email = forms.EmailField(
+        label="Your email address",
+        max_length=254,
+        help_text="We send you a link to confirm it before your letter goes out. Replies from "
+        "the recipient come to this address.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    sender_address = forms.CharField(
+        label="Your postal address",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
+    )
+    sender_postcode = forms.CharField(
+        label="Postcode",
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
+    )
+    personal_paragraph = forms.CharField(
+        label="Why this matters to you",
+        max_length=2000,
+        required=False,
+        help_text="A few sentences in your own words. A personal letter carries more weight "
+        "than a copy.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    copy_to_sender = forms.BooleanField(label="Send me a copy of my letter", required=False)
+
+    subject = forms.CharField(label="Subject", max_length=200, required=False)
+    body = forms.CharField(
+        label="Your letter",
+        max_length=10000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 24}),
+    )
+
+    DETAIL_FIELDS = (
+        "recipient_name",
+        "recipient_title",
+        "recipient_email",
+        "sender_name",
+        "sender_email",
+        "sender_address",
+        "sender_postcode",
+        "personal_paragraph",
+        "copy_to_sender",
+    )
+
+    def __init__(self, *args, recipient: Recipient | None, step: str = "details", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.recipient = recipient
+        self.step = step
+        if recipient is None:
+            self.fields["recipient_name"].required = True
+            self.fields["recipient_email"].required = True
+        else:
+            for name in ("recipient_name", "recipient_title", "recipient_email"):
+                del self.fields[name]
+        if self.asks_address:
+            self.fields["sender_address"].required = True
+            self.fields["sender_postcode"].required = True
+            self.fields["sender_address"].help_text = (
+                "Members of parliament answer the people they represent, so they need to see "
+                "that you live in their constituency. Your address is placed under your "
+                "signature."
+            )
+        if step == "send":
+            self.fields["subject"].required = True
+            self.fields["body"].required = True
+
+    @property
+    def asks_address(self) -> bool:
+        return (
+            self.recipient is not None
+            and self.recipient.kind == Recipient.Kind.MEMBER_OF_PARLIAMENT
+        )
+
+    def detail_fields(self) -> list:
+        return [self[name] for name in self.DETAIL_FIELDS if name in self.fields]
+
+    def clean_recipient_name(self) -> str:
+        return one_line(self.cleaned_data["recipient_name"])
+
+    def clean_recipient_title(self) -> str:
+        return one_line(self.cleaned_data["recipient_title"])
+
+    def clean_sender_name(self) -> str:
+        name = one_line(self.cleaned_data["sender_name"])
+        if not name:
+            raise forms.ValidationError("Please tell us your name.")
+        return name
+
+    def clean_sender_postcode(self) -> str:
+        return one_line(self.cleaned_data["sender_postcode"])
+
+    def clean_subject(self) -> str:
+        return one_line(self.cleaned_data["subject"])
+
+    def clean_sender_address(self) -> str:
+        value = self.cleaned_data["sender_address"]
+        if CONTROL.search(NEWLINES.sub("", value)):
+            raise forms.ValidationError("Please use only letters, numbers and punctuation.")
+        return value.strip()
+
+    def clean_body(self) -> str:
+        value = self.cleaned_data["body"].replace("\r\n", "\n")
+        if CONTROL.search(NEWLINES.sub("", value.replace("\t", ""))):
+            raise forms.ValidationError("Please use only letters, numbers and punctuation.")
+        return value.strip()

@@ -1,0 +1,467 @@
+"""Writing, confirming, sending and tracking letters; importing recipients."""
+
+import csv
+import io
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.utils import formataddr, parseaddr
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.core.validators import URLValidator, validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from letters.filling import FilledLetter, fill_letter, single_line
+from letters.models import Letter, LetterTemplate, Recipient, RecipientHourlyCount
+from letters.tokens import confirm_token_make, status_token_make
+from petitions.canonical import email_canonical
+from petitions.ratelimit import rate_limit_hit, rate_parse
+
+logger = logging.getLogger(__name__)
+
+# Minutes to wait before sending attempt 2, 3, 4, …; the last value repeats.
+BACKOFF_MINUTES = (1, 5, 30, 120, 360)
+
+
+class LetterLimitExceeded(Exception):
+    """Too many letters from this sender or address for now."""
+
+
+@dataclass(frozen=True)
+class LetterDraft:
+    """What the supporter wrote, before it is a letter in the database."""
+
+    template: LetterTemplate
+    recipient: Recipient | None
+    recipient_name: str
+    recipient_title: str
+    recipient_email: str
+    sender_name: str
+    sender_email: str
+    sender_address: str = ""
+    sender_postcode: str = ""
+    personal_paragraph: str = ""
+    copy_to_sender: bool = False
+
+
+def letter_values(*, draft: LetterDraft, today: datetime | None = None) -> dict[str, str]:
+    """The values for the template's places, from the draft."""
+    recipient = draft.recipient
+    return {
+        "recipient_name": draft.recipient_name,
+        "recipient_title": draft.recipient_title,
+        "recipient_organisation": recipient.organisation if recipient else "",
+        "recipient_constituency": recipient.constituency if recipient else "",
+        "sender_name": draft.sender_name,
+        "sender_address": draft.sender_address,
+        "sender_postcode": draft.sender_postcode,
+        "sender_email": draft.sender_email,
+        "date": f"{(today or timezone.localdate()):%-d %B %Y}",
+    }
+
+
+def letter_fill(*, draft: LetterDraft) -> FilledLetter:
+    """The filled letter, with the supporter's own paragraph placed before the sign-off."""
+    filled = fill_letter(
+        subject=draft.template.subject, body=draft.template.body, values=letter_values(draft=draft)
+    )
+    paragraph = draft.personal_paragraph.strip()
+    if not paragraph:
+        return filled
+    marker = "\nMy best regards,"
+    body = filled.body
+    if marker in body:
+        before, after = body.rsplit(marker, 1)
+        body = f"{before.rstrip()}\n\n{paragraph}\n{marker}{after}"
+    else:
+        body = f"{body.rstrip()}\n\n{paragraph}"
+    return FilledLetter(subject=filled.subject, body=body)
+
+
+def letter_limits_check(*, sender_email: str, ip_hash: str) -> None:
+    """Raise LetterLimitExceeded when this address or sender has written too much for now."""
+    canonical = email_canonical(sender_email)
+    if not rate_limit_hit(
+        key=f"letter-ip:{ip_hash}", rates=[rate_parse(settings.LETTERS_RATE_PER_IP)]
+    ):
+        raise LetterLimitExceeded
+    if not rate_limit_hit(
+        key=f"letter-sender:{canonical}", rates=[rate_parse(settings.LETTERS_RATE_PER_SENDER)]
+    ):
+        raise LetterLimitExceeded
+    since = timezone.now() - timedelta(days=1)
+    written_today = Letter.objects.filter(
+        sender_email_canonical=canonical, created_at__gte=since
+    ).count()
+    if written_today >= settings.LETTERS_DAILY_CAP_PER_SENDER:
+        raise LetterLimitExceeded
+
+
+def letter_create(
+    *, draft: LetterDraft, subject: str, body: str, ip_hash: str
+) -> tuple[Letter, bool]:
+    """Save a letter awaiting its sender's confirmation and send the confirmation email.
+
+    Returns (letter, created). If this sender already wrote to this recipient with this
+    template, nothing new is saved: the existing letter is returned (and its confirmation sent
+    again while it still awaits one).
+    """
+    sender_canonical = email_canonical(draft.sender_email)
+    recipient_email = draft.recipient.email if draft.recipient else draft.recipient_email
+    letter = Letter(
+        template=draft.template,
+        recipient=draft.recipient,
+        recipient_name=single_line(draft.recipient_name),
+        recipient_title=single_line(draft.recipient_title),
+        recipient_email=recipient_email,
+        recipient_email_canonical=email_canonical(recipient_email) if recipient_email else "",
+        sender_name=single_line(draft.sender_name),
+        sender_email=draft.sender_email.strip(),
+        sender_email_canonical=sender_canonical,
+        sender_address=draft.sender_address.strip(),
+        sender_postcode=single_line(draft.sender_postcode),
+        copy_to_sender=draft.copy_to_sender,
+        subject=single_line(subject),
+        body=body.replace("\r\n", "\n").strip(),
+        ip_hash=ip_hash,
+    )
+    try:
+        with transaction.atomic():
+            letter.save()
+            transaction.on_commit(lambda: confirmation_email_enqueue(letter.pk))
+    except IntegrityError:
+        existing = letter_existing(draft=draft, sender_canonical=sender_canonical)
+        if existing is None:
+            raise
+        if existing.status == Letter.Status.AWAITING_CONFIRMATION:
+            confirmation_email_enqueue(existing.pk)
+        return existing, False
+    return letter, True
+
+
+def letter_existing(*, draft: LetterDraft, sender_canonical: str) -> Letter | None:
+    letters = Letter.objects.filter(
+        template=draft.template, sender_email_canonical=sender_canonical
+    )
+    if draft.recipient:
+        return letters.filter(recipient=draft.recipient).first()
+    return letters.filter(
+        recipient__isnull=True, recipient_email_canonical=email_canonical(draft.recipient_email)
+    ).first()
+
+
+def confirmation_email_enqueue(letter_id: int) -> None:
+    from letters.tasks import letter_confirmation_send
+
+    letter_confirmation_send.enqueue(letter_id)
+
+
+def confirmation_email_build(letter: Letter) -> EmailMultiAlternatives:
+    """The email that asks the sender to confirm their address before the letter goes out."""
+    context = {
+        "letter": letter,
+        "confirm_url": settings.SITE_URL
+        + reverse("letters:confirm", kwargs={"token": confirm_token_make(letter.pk)}),
+        "status_url": settings.SITE_URL
+        + reverse("letters:status", kwargs={"token": status_token_make(letter.pk)}),
+        "days": settings.LETTERS_CONFIRMATION_DAYS,
+        "campaign_name": settings.CAMPAIGN_NAME,
+    }
+    subject = render_to_string("emails/letter-confirm-subject.txt", context)
+    message = EmailMultiAlternatives(
+        subject=single_line(subject),
+        body=render_to_string("emails/letter-confirm-body.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[letter.sender_email],
+    )
+    message.attach_alternative(
+        render_to_string("emails/letter-confirm-body.html", context), "text/html"
+    )
+    return message
+
+
+def letter_confirm(*, letter_id: int) -> Letter:
+    """Confirm the sender's address and queue the letter; confirming again changes nothing."""
+    with transaction.atomic():
+        letter = Letter.objects.select_for_update().get(pk=letter_id)
+        if letter.status != Letter.Status.AWAITING_CONFIRMATION:
+            return letter
+        letter.status = Letter.Status.QUEUED
+        letter.confirmed_at = timezone.now()
+        letter.save(update_fields=["status", "confirmed_at"])
+        transaction.on_commit(lambda: letter_send_enqueue(letter_id=letter.pk, attempt=1))
+    return letter
+
+
+def letter_send_enqueue(*, letter_id: int, attempt: int, run_after: datetime | None = None) -> None:
+    from letters.tasks import letter_send
+
+    task = letter_send
+    if run_after is not None and task.get_backend().supports_defer:
+        task = task.using(run_after=run_after)
+    task.enqueue(letter_id, attempt)
+
+
+def letter_message_build(letter: Letter) -> EmailMultiAlternatives:
+    """The letter as an email: from the campaign on the sender's behalf, replies to the sender."""
+    from_address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    display = single_line(f"{letter.sender_name} via {settings.CAMPAIGN_NAME}")
+    context = {"letter": letter, "paragraphs": [p for p in letter.body.split("\n\n") if p.strip()]}
+    message = EmailMultiAlternatives(
+        subject=single_line(letter.subject),
+        body=render_to_string("emails/letter-body.txt", context),
+        from_email=formataddr((display, from_address)),
+        to=[formataddr((single_line(letter.recipient_name), letter.recipient_email))],
+        cc=[letter.sender_email] if letter.copy_to_sender else [],
+        reply_to=[formataddr((single_line(letter.sender_name), letter.sender_email))],
+    )
+    message.attach_alternative(render_to_string("emails/letter-body.html", context), "text/html")
+    # anymail: tags and metadata so webhooks and the ESP's logs identify the letter.
+    message.tags = ["letter", letter.template.slug]
+    message.metadata = {"letter_id": str(letter.pk)}
+    return message
+
+
+def recipient_hour_slot_take(*, address: str, now: datetime) -> bool:
+    """Count one letter against the recipient's hourly cap; False when the hour is full."""
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    slot, _ = RecipientHourlyCount.objects.select_for_update().get_or_create(
+        recipient_email_canonical=address, hour=hour
+    )
+    if slot.sent >= settings.LETTERS_PER_RECIPIENT_PER_HOUR:
+        return False
+    RecipientHourlyCount.objects.filter(pk=slot.pk).update(sent=F("sent") + 1)
+    return True
+
+
+def letter_deliver(*, letter_id: int, attempt: int) -> str:
+    """Send a queued letter once; retry with back-off when the provider fails.
+
+    The row lock and the status check make a duplicate or retried task harmless: only a letter
+    that is still queued is sent, and it is marked sent in the same transaction.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        letter = (
+            Letter.objects.select_for_update()
+            .select_related("template")
+            .filter(pk=letter_id)
+            .first()
+        )
+        if letter is None or letter.status != Letter.Status.QUEUED:
+            return "skipped"
+        if not recipient_hour_slot_take(address=letter.recipient_email_canonical, now=now):
+            next_hour = now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+            transaction.on_commit(
+                lambda: letter_send_enqueue(
+                    letter_id=letter_id, attempt=attempt, run_after=next_hour
+                )
+            )
+            return "deferred"
+        letter.attempts = attempt
+        try:
+            message = letter_message_build(letter)
+            message.send()
+        except Exception as error:  # noqa: BLE001 - any provider failure is retried, then reported
+            logger.warning("Letter %s: sending attempt %s failed: %s", letter_id, attempt, error)
+            # Give the hour's slot back: nothing was sent.
+            RecipientHourlyCount.objects.filter(
+                recipient_email_canonical=letter.recipient_email_canonical,
+                hour=now.replace(minute=0, second=0, microsecond=0),
+            ).update(sent=F("sent") - 1)
+            if attempt >= settings.LETTERS_MAX_ATTEMPTS:
+                letter.status = Letter.Status.FAILED
+                letter.status_reason = f"Not sent after {attempt} attempts: {error}"[:2000]
+                letter.save(update_fields=["status", "status_reason", "attempts"])
+                return "failed"
+            delay = BACKOFF_MINUTES[min(attempt - 1, len(BACKOFF_MINUTES) - 1)]
+            letter.status_reason = f"Attempt {attempt} failed: {error}"[:2000]
+            letter.save(update_fields=["status_reason", "attempts"])
+            transaction.on_commit(
+                lambda: letter_send_enqueue(
+                    letter_id=letter_id,
+                    attempt=attempt + 1,
+                    run_after=now + timedelta(minutes=delay),
+                )
+            )
+            return "retry"
+        status = getattr(message, "anymail_status", None)
+        letter.esp_message_id = (status.message_id if status else "") or ""
+        letter.status = Letter.Status.SENT
+        letter.status_reason = ""
+        letter.sent_at = timezone.now()
+        letter.save(
+            update_fields=["status", "status_reason", "esp_message_id", "sent_at", "attempts"]
+        )
+    return "sent"
+
+
+# Provider events, and the status each moves a letter to. Statuses only move forward.
+EVENT_STATUS = {
+    "delivered": Letter.Status.DELIVERED,
+    "bounced": Letter.Status.BOUNCED,
+    "rejected": Letter.Status.BOUNCED,
+    "failed": Letter.Status.FAILED,
+}
+STATUS_RANK = {
+    Letter.Status.AWAITING_CONFIRMATION: 0,
+    Letter.Status.QUEUED: 1,
+    Letter.Status.SENT: 2,
+    Letter.Status.DELIVERED: 3,
+    Letter.Status.BOUNCED: 4,
+    Letter.Status.FAILED: 4,
+}
+
+
+def letter_track(*, message_id: str, event_type: str, reason: str = "", when=None) -> bool:
+    """Apply a provider's tracking event to the letter it concerns; True if the status moved."""
+    new_status = EVENT_STATUS.get(event_type)
+    if not message_id or new_status is None:
+        return False
+    with transaction.atomic():
+        letter = Letter.objects.select_for_update().filter(esp_message_id=message_id).first()
+        if letter is None or STATUS_RANK[new_status] <= STATUS_RANK[letter.status]:
+            return False
+        letter.status = new_status
+        letter.status_reason = (reason or "")[:2000]
+        fields = ["status", "status_reason"]
+        if new_status == Letter.Status.DELIVERED:
+            letter.delivered_at = when or timezone.now()
+            fields.append("delivered_at")
+        letter.save(update_fields=fields)
+    return True
+
+
+@dataclass
+class PurgeReport:
+    unconfirmed_deleted: int = 0
+    bodies_removed: int = 0
+
+
+def letters_purge(*, now: datetime | None = None) -> PurgeReport:
+    """Delete unconfirmed letters past their link's life; remove old sent letters' text."""
+    now = now or timezone.now()
+    report = PurgeReport()
+    expired = Letter.objects.filter(
+        status=Letter.Status.AWAITING_CONFIRMATION,
+        created_at__lt=now - timedelta(days=settings.LETTERS_CONFIRMATION_DAYS),
+    )
+    report.unconfirmed_deleted, _ = expired.delete()
+    report.bodies_removed = Letter.objects.filter(
+        sent_at__lt=now - timedelta(days=settings.LETTER_BODY_RETENTION_DAYS),
+        body_removed_at__isnull=True,
+    ).update(body="", sender_address="", body_removed_at=now)
+    return report
+
+
+CSV_COLUMNS = (
+    "slug",
+    "name",
+    "title",
+    "organisation",
+    "constituency",
+    "country",
+    "kind",
+    "email",
+    "contact_url",
+)
+KIND_NAMES = {value: value for value in Recipient.Kind.values} | {
+    label.lower(): value for value, label in Recipient.Kind.choices
+}
+
+
+@dataclass
+class ImportReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    rejected: list[tuple[int, str]] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.added)} added, {len(self.updated)} updated, "
+            f"{len(self.unchanged)} unchanged, {len(self.rejected)} rejected"
+        )
+
+
+def recipient_row_clean(row: dict[str, str]) -> dict[str, str]:
+    """One CSV row as recipient fields; raises ValueError with a reason a person understands."""
+    values = {column: single_line(row.get(column) or "") for column in CSV_COLUMNS}
+    if not values["name"]:
+        raise ValueError("the name is empty")
+    kind = KIND_NAMES.get(values["kind"].lower())
+    if kind is None:
+        raise ValueError(
+            f"unknown kind {values['kind']!r} (use one of {', '.join(Recipient.Kind.values)})"
+        )
+    values["kind"] = kind
+    if values["email"]:
+        try:
+            validate_email(values["email"])
+        except ValidationError as error:
+            raise ValueError(f"{values['email']!r} is not an email address") from error
+    if values["contact_url"]:
+        try:
+            URLValidator(schemes=["https", "http"])(values["contact_url"])
+        except ValidationError as error:
+            raise ValueError(f"{values['contact_url']!r} is not a web address") from error
+    values["slug"] = slugify(values["slug"] or f"{values['name']} {values['constituency']}")[:150]
+    if not values["slug"]:
+        raise ValueError("no slug could be made from the name")
+    for column, limit in (
+        ("name", 200),
+        ("title", 200),
+        ("organisation", 200),
+        ("constituency", 200),
+        ("country", 100),
+    ):
+        if len(values[column]) > limit:
+            raise ValueError(f"the {column} is longer than {limit} characters")
+    return values
+
+
+@transaction.atomic
+def recipients_import_csv(*, text: str) -> ImportReport:
+    """Add or update recipients from CSV text; rows that are wrong are reported, not saved.
+
+    Matching is by slug, so importing the same file again changes nothing.
+    """
+    report = ImportReport()
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    missing = {"name", "kind"} - set(reader.fieldnames or [])
+    if missing:
+        report.rejected.append((1, f"the header row lacks: {', '.join(sorted(missing))}"))
+        return report
+    seen: set[str] = set()
+    for line_number, row in enumerate(reader, start=2):
+        try:
+            values = recipient_row_clean(row)
+        except ValueError as error:
+            report.rejected.append((line_number, str(error)))
+            continue
+        slug = values.pop("slug")
+        if slug in seen:
+            report.rejected.append(
+                (line_number, f"the slug {slug!r} is already on an earlier line")
+            )
+            continue
+        seen.add(slug)
+        existing = Recipient.objects.filter(slug=slug).first()
+        if existing is None:
+            Recipient.objects.create(slug=slug, **values)
+            report.added.append(slug)
+        elif any(getattr(existing, key) != value for key, value in values.items()):
+            for key, value in values.items():
+                setattr(existing, key, value)
+            existing.save()
+            report.updated.append(slug)
+        else:
+            report.unchanged.append(slug)
+    return report

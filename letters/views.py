@@ -1,0 +1,191 @@
+from urllib.parse import quote
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_safe
+
+from letters.forms import LetterForm, RecipientSearchForm
+from letters.models import Letter, LetterTemplate, Recipient
+from letters.selectors import recipient_search, template_default
+from letters.services import (
+    LetterDraft,
+    LetterLimitExceeded,
+    letter_confirm,
+    letter_create,
+    letter_fill,
+    letter_limits_check,
+)
+from letters.tokens import (
+    TokenExpired,
+    TokenInvalid,
+    confirm_token_read,
+    status_token_make,
+    status_token_read,
+)
+from petitions.ratelimit import client_ip, ip_hash
+
+
+@require_safe
+def letter_start(request: HttpRequest) -> HttpResponse:
+    """Choose who to write to: search the directory, or enter your own recipient."""
+    template_slug = request.GET.get("template")
+    template = (
+        get_object_or_404(LetterTemplate, slug=template_slug, is_active=True)
+        if template_slug
+        else template_default()
+    )
+    form = RecipientSearchForm(request.GET or None)
+    results = None
+    if form.is_valid() and form.cleaned_data["q"].strip():
+        results = list(recipient_search(query=form.cleaned_data["q"]))
+    context = {
+        "template": template,
+        "form": form,
+        "results": results,
+        "directory": None if results is not None else Recipient.objects.filter(is_active=True)[:50],
+        "templates": LetterTemplate.objects.filter(is_active=True),
+    }
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    return render(request, "letters/start.html", context, status=status)
+
+
+def recipient_from(request: HttpRequest) -> Recipient | None:
+    slug = request.POST.get("recipient") or request.GET.get("recipient")
+    if not slug:
+        return None
+    return get_object_or_404(Recipient, slug=slug, is_active=True)
+
+
+def draft_from(form: LetterForm, template: LetterTemplate) -> LetterDraft:
+    data = form.cleaned_data
+    recipient = form.recipient
+    return LetterDraft(
+        template=template,
+        recipient=recipient,
+        recipient_name=recipient.name if recipient else data["recipient_name"],
+        recipient_title=recipient.title if recipient else data["recipient_title"],
+        recipient_email=recipient.email if recipient else data["recipient_email"],
+        sender_name=data["sender_name"],
+        sender_email=data["sender_email"],
+        sender_address=data.get("sender_address", ""),
+        sender_postcode=data.get("sender_postcode", ""),
+        personal_paragraph=data.get("personal_paragraph", ""),
+        copy_to_sender=data.get("copy_to_sender", False),
+    )
+
+
+def mailto_link(*, to: str, subject: str, body: str) -> str:
+    query = f"subject={quote(subject, safe='')}&body={quote(body, safe='')}"
+    return f"mailto:{quote(to, safe='@')}?{query}"
+
+
+def render_preview(
+    request: HttpRequest,
+    template: LetterTemplate,
+    form: LetterForm,
+    draft: LetterDraft,
+    *,
+    status: int = 200,
+) -> HttpResponse:
+    if form.step == "details":
+        filled = letter_fill(draft=draft)
+        subject, body = filled.subject, filled.body
+        form = LetterForm(
+            initial=form.cleaned_data | {"subject": subject, "body": body},
+            recipient=form.recipient,
+            step="send",
+        )
+    else:
+        subject, body = form.data.get("subject", ""), form.data.get("body", "")
+    context = {
+        "template": template,
+        "form": form,
+        "draft": draft,
+        "recipient": form.recipient,
+        "can_send": bool(draft.recipient_email),
+        "mailto": mailto_link(to=draft.recipient_email, subject=subject, body=body),
+    }
+    return render(request, "letters/preview.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def letter_write(request: HttpRequest, template_slug: str) -> HttpResponse:
+    """Details, then a preview to edit, then send (or print, or open in a mail program)."""
+    template = get_object_or_404(LetterTemplate, slug=template_slug, is_active=True)
+    recipient = recipient_from(request)
+    if request.method == "GET":
+        form = LetterForm(recipient=recipient)
+        return render(request, "letters/write.html", {"template": template, "form": form})
+
+    step = request.POST.get("step", "details")
+    if step not in {"details", "send", "print"}:
+        step = "details"
+    details = LetterForm(request.POST, recipient=recipient, step="details")
+    if not details.is_valid():
+        context = {"template": template, "form": details}
+        return render(request, "letters/write.html", context, status=400)
+    if step == "details":
+        return render_preview(request, template, details, draft_from(details, template))
+
+    form = LetterForm(request.POST, recipient=recipient, step="send")
+    draft = draft_from(details, template)
+    if not form.is_valid():
+        return render_preview(request, template, form, draft, status=400)
+    if step == "print":
+        context = {
+            "template": template,
+            "draft": draft,
+            "subject": form.cleaned_data["subject"],
+            "body": form.cleaned_data["body"],
+        }
+        return render(request, "letters/print.html", context)
+    if not draft.recipient_email:
+        form.add_error(
+            None, "We have no email address for this recipient: please send it yourself."
+        )
+        return render_preview(request, template, form, draft, status=400)
+    hashed_ip = ip_hash(client_ip(request))
+    try:
+        letter_limits_check(sender_email=draft.sender_email, ip_hash=hashed_ip)
+    except LetterLimitExceeded:
+        return render(request, "letters/rate_limited.html", {"template": template}, status=429)
+    letter, _ = letter_create(
+        draft=draft,
+        subject=form.cleaned_data["subject"],
+        body=form.cleaned_data["body"],
+        ip_hash=hashed_ip,
+    )
+    return redirect("letters:status", token=status_token_make(letter.pk))
+
+
+@require_http_methods(["GET", "POST"])
+def letter_confirm_view(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a button (mail scanners open links); POST confirms and queues the letter."""
+    try:
+        letter_id = confirm_token_read(token)
+    except TokenExpired:
+        return render(request, "letters/link_problem.html", {"expired": True}, status=410)
+    except TokenInvalid:
+        return render(request, "letters/link_problem.html", {}, status=400)
+    letter = Letter.objects.filter(pk=letter_id).select_related("template").first()
+    if letter is None:
+        return render(request, "letters/link_problem.html", {"gone": True}, status=404)
+    if request.method == "POST":
+        letter_confirm(letter_id=letter.pk)
+        return redirect("letters:status", token=status_token_make(letter.pk))
+    status_url = reverse("letters:status", kwargs={"token": status_token_make(letter.pk)})
+    return render(request, "letters/confirm.html", {"letter": letter, "status_url": status_url})
+
+
+@require_safe
+def letter_status(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        letter_id = status_token_read(token)
+    except TokenInvalid:
+        return render(request, "letters/link_problem.html", {}, status=400)
+    letter = Letter.objects.filter(pk=letter_id).select_related("template", "recipient").first()
+    if letter is None:
+        return render(request, "letters/link_problem.html", {"gone": True}, status=404)
+    context = {"letter": letter, "start_url": reverse("letters:start")}
+    return render(request, "letters/status.html", context)
