@@ -3,9 +3,13 @@
 The admin site itself, with the dashboard and the counts export, is in campaign/sites.py.
 """
 
+import json
+
 from django.contrib import admin
 
 from campaign.models import Appeal, ExportLog, Figure, Signatory
+
+PERSONAL = "campaign.view_personal_data"
 
 
 class FigureInline(admin.TabularInline):
@@ -66,8 +70,21 @@ class ExportLogAdmin(admin.ModelAdmin):
     date_hierarchy = "started_at"
     search_fields = ["user__username"]
 
+    def get_fields(self, request, obj=None):
+        # A data manager's search is often someone's email address: staff who may not see
+        # personal data see that there was a search, not what it was.
+        shown = "filters" if request.user.has_perm(PERSONAL) else "filters_masked"
+        return [f.name if f.name != "filters" else shown for f in ExportLog._meta.fields]
+
     def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in ExportLog._meta.fields]
+        return self.get_fields(request, obj)
+
+    @admin.display(description="filters")
+    def filters_masked(self, obj: ExportLog) -> str:
+        filters = dict(obj.filters or {})
+        if filters.get("q"):
+            filters["q"] = "(a search, hidden)"
+        return json.dumps(filters, ensure_ascii=False, sort_keys=True)
 
     def has_add_permission(self, request) -> bool:
         return False
