@@ -64,8 +64,10 @@ def _letters() -> tuple[bool, list[tuple[str, str]], list[tuple[str, list[int], 
     status_field = letter._meta.get_field("status")
     statuses = [(str(value), str(label)) for value, label in (status_field.choices or [])]
     rows: dict[str, dict[str, int]] = {}
+    # The letter's own copy of the name: a recipient the supporter typed in has no row.
+    name = "recipient_name" if "recipient_name" in names else "recipient__name"
     for recipient, status, n in (
-        letter.objects.values_list("recipient__name", "status").annotate(n=Count("pk")).order_by()
+        letter.objects.values_list(name, "status").annotate(n=Count("pk")).order_by()
     ):
         rows.setdefault(recipient or "(none)", {})[status] = n
         if status not in dict(statuses):

@@ -1,10 +1,12 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.html import format_html
 
 from letters.models import Letter, LetterTemplate, Recipient
 from letters.services import CSV_COLUMNS, recipients_import_csv
@@ -40,6 +42,29 @@ class RecipientAdmin(admin.ModelAdmin):
     @admin.display(boolean=True, description="email")
     def has_email(self, recipient: Recipient) -> bool:
         return bool(recipient.email)
+
+    # Letters per recipient (issue 5): counted in the list's one query, linked to the letters.
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                letters_sent=Count("letters", filter=Q(letters__status__in=Letter.SENT_STATUSES)),
+                letters_all=Count("letters"),
+            )
+        )
+
+    def get_list_display(self, request):
+        return [*super().get_list_display(request), "sent", "all_letters"]
+
+    @admin.display(description="letters sent", ordering="letters_sent")
+    def sent(self, recipient: Recipient) -> int:
+        return recipient.letters_sent
+
+    @admin.display(description="all letters", ordering="letters_all")
+    def all_letters(self, recipient: Recipient) -> str:
+        url = reverse("admin:letters_letter_changelist") + f"?recipient__id__exact={recipient.pk}"
+        return format_html('<a href="{}">{}</a>', url, recipient.letters_all)
 
     def get_urls(self):
         return [
@@ -85,14 +110,44 @@ class LetterTemplateAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+PERSONAL = "campaign.view_personal_data"
+LETTER_PERSONAL_FIELDS = {
+    "sender_email",
+    "sender_email_canonical",
+    "sender_address",
+    "sender_postcode",
+    "body",
+    "ip_hash",
+}
+
+
 @admin.register(Letter)
 class LetterAdmin(admin.ModelAdmin):
     list_display = ["created_at", "recipient_name", "status", "template", "sent_at", "attempts"]
-    list_filter = ["status", "template", "recipient__kind"]
+    list_filter = ["status", "template", "recipient__kind", "sent_at"]
     date_hierarchy = "created_at"
     search_fields = ["recipient_name", "esp_message_id"]
     list_select_related = ["template"]
     readonly_fields = [field.name for field in Letter._meta.fields]
+
+    # The sender's address, email, letter text and IP hash only for staff who may see personal
+    # data (campaign.view_personal_data, the "data manager" group); others see names, recipients
+    # and statuses.
+    def get_fields(self, request, obj=None):
+        fields = [field.name for field in Letter._meta.fields]
+        if request.user.has_perm(PERSONAL):
+            return fields
+        return [name for name in fields if name not in LETTER_PERSONAL_FIELDS]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
+
+    def lookup_allowed(self, lookup, value, request=None):
+        if lookup.split("__", 1)[0] in LETTER_PERSONAL_FIELDS and not (
+            request and request.user.has_perm(PERSONAL)
+        ):
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
