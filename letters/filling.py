@@ -54,10 +54,10 @@ def multi_line(value: str) -> str:
 # Titles that stand before a name, and letters that stand after it; any other title is a role
 # ("Editor", "Director") and stays out of the greeting.
 HONORIFICS = frozenset(
-    "dr mr mrs ms miss mx prof professor sir dame lord lady rev hon rt hon senator "
-    "ambassador councillor judge".split()
+    {"dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "sir", "dame", "lord", "lady"}
+    | {"rev", "hon", "rt", "senator", "ambassador", "councillor", "judge"}
 )
-POST_NOMINALS = frozenset("mp mep msp ms mla td mpp mha mna".split())
+POST_NOMINALS = frozenset({"mp", "mep", "msp", "ms", "mla", "td", "mpp", "mha", "mna"})
 
 
 def salutation(*, title: str = "", name: str = "") -> str:

@@ -76,13 +76,12 @@ def test_line_breaks_in_single_line_values_cannot_reach_a_header():
         body="Dear {recipient_salutation},",
         values={
             **VALUES,
-            "recipient_name": "Jane\r\nBcc: victim@example.org",
+            "recipient_name": "Jane\r\nBcc: x@example.org",
             "recipient_title": "",
         },
     )
-    assert "\n" not in letter.subject and "\r" not in letter.subject
-    assert letter.subject == "Re: Jane Bcc: victim@example.org"
-    assert letter.body == "Dear Jane Bcc: victim@example.org,"
+    assert letter.subject == "Re: Jane Bcc: x@example.org"
+    assert letter.body == "Dear Jane Bcc: x@example.org,"
 
 
 def test_the_address_keeps_its_lines_but_loses_control_characters():
