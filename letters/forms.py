@@ -111,6 +111,19 @@ class LetterForm(forms.Form):
                 "that you live in their constituency. Your address is placed under your "
                 "signature."
             )
+        messages = {
+            "recipient_name": "Please give the name of the person you are writing to.",
+            "recipient_email": "Please give their email address, so we can send your letter.",
+            "sender_name": "Please tell us your name.",
+            "sender_email": "Please give your email address: we send you a link to confirm it.",
+            "sender_address": "Please give your postal address.",
+            "sender_postcode": "Please give your postcode.",
+            "subject": "Please give your letter a subject.",
+            "body": "Your letter is empty: please write something.",
+        }
+        for name, message in messages.items():
+            if name in self.fields:
+                self.fields[name].error_messages["required"] = message
         if step == "send":
             self.fields["subject"].required = True
             self.fields["body"].required = True

@@ -105,7 +105,7 @@ def test_an_mp_needs_the_senders_postal_address(client, template, mp):
     assert response.status_code == 400
     page = response.content.decode()
     assert "Members of parliament answer the people they represent" in page
-    assert "This field is required." in page
+    assert "Please give your postal address." in page
     assert 'value="Ann Lee"' in page  # what they typed is kept
 
 
