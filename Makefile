@@ -32,7 +32,7 @@ run: install
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 worker: install
-	$(BIN)/python manage.py db_worker
+	$(BIN)/python manage.py db_worker --queue-name default,email
 
 lint: install
 	$(BIN)/ruff check .
