@@ -2,7 +2,7 @@
 # Production image: gunicorn serving campaign.wsgi behind a TLS-terminating proxy.
 # Build:  docker build -t campaign .
 # Run:    docker run --env-file .env -p 8000:8000 campaign
-# Worker: docker run --env-file .env campaign python manage.py db_worker
+# Worker: docker run --env-file .env campaign python manage.py db_worker --queue-name default,email
 
 FROM python:3.13-slim AS build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
