@@ -172,15 +172,20 @@ def test_the_export_log_is_visible_and_read_only_in_the_admin(client, signed):
     assert client.get(reverse("admin:campaign_exportlog_delete", args=[log.pk])).status_code == 403
 
 
-def test_copy_and_python_paths_write_the_same_csv(signed):
+def test_copy_and_python_paths_write_the_same_csv(signed, petition):
     """The PostgreSQL COPY path and the SQLite fallback agree cell for cell."""
+    late = timezone.now().replace(microsecond=999_999)
+    sign(petition, "\tTabbed", "tab@example.org", postcode="\rCR", created_at=late)
     columns = [COLUMNS[name] for name in PRESETS["full"].columns]
     queryset = Signature.objects.select_related("petition")
     copied = b"".join(csv_stream(queryset=queryset, columns=columns))
     written = b"".join(_python_stream(queryset, columns, {}))
-    assert list(csv.reader(io.StringIO(copied.decode()))) == list(
-        csv.reader(io.StringIO(written.decode()))
-    )
+    copied_rows = list(csv.reader(io.StringIO(copied.decode(), newline="")))
+    assert copied_rows == list(csv.reader(io.StringIO(written.decode(), newline="")))
+    tabbed = next(row for row in copied_rows if row[2] == "tab@example.org")
+    assert tabbed[1] == "'\tTabbed"
+    assert tabbed[4] == "'\rCR"
+    assert tabbed[8] == late.strftime("%Y-%m-%d %H:%M:%S")  # cut to the second, not rounded
 
 
 @pytest.mark.parametrize(
