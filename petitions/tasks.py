@@ -61,3 +61,16 @@ def counts_refresh() -> int:
         if counter_refresh(petition=petition, force=True) is not None:
             refreshed += 1
     return refreshed
+
+
+@task()
+def signatures_purge_run() -> dict:
+    """Retention (expired unconfirmed signatures, old IP hashes) for a scheduler to run daily."""
+    from petitions.services import signatures_purge
+
+    result = signatures_purge()
+    return {
+        "unconfirmed_deleted": result.unconfirmed_deleted,
+        "ip_hashes_cleared": result.ip_hashes_cleared,
+        "rate_limit_rows_deleted": result.rate_limit_rows_deleted,
+    }

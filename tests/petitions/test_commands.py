@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from petitions import services
 from petitions.models import PetitionCounter, Signature
+from petitions.tasks import counts_refresh, signatures_purge_run
 
 pytestmark = pytest.mark.django_db
 
@@ -52,3 +53,14 @@ def test_purge_signatures_reports_what_it_removed(petition):
     output = run("purge_signatures")
     assert output.startswith("Deleted 1 unconfirmed signature(s)")
     assert not Signature.objects.exists()
+
+
+def test_scheduled_tasks_refresh_counts_and_purge(petition, immediate_tasks):
+    confirmed(petition, "a@example.org")
+    services.signature_create(petition=petition, name="Old", email="old@example.org")
+    Signature.objects.filter(email="old@example.org").update(
+        created_at=timezone.now() - timedelta(days=8)
+    )
+    assert counts_refresh.enqueue().return_value == 1
+    assert PetitionCounter.objects.get().count == 1
+    assert signatures_purge_run.enqueue().return_value["unconfirmed_deleted"] == 1
