@@ -137,6 +137,7 @@ class SignatureAdmin(admin.ModelAdmin):
         "consent_to_contact",
         "is_counted",
         CountryFilter,
+        "created_at",
     ]
     list_select_related = ["petition"]
     date_hierarchy = "created_at"

@@ -296,3 +296,14 @@ def test_an_interrupted_download_stops_the_copy_and_stays_unfinished_in_the_log(
     assert log.row_count is None
     rows = rows_of(client.get(EXPORT, {"preset": "delivery"}))
     assert len(rows) == 1 + 30000
+
+
+def test_export_follows_a_date_range_in_the_address(client, petition):
+    sign(petition, "October Signer", created_at=timezone.now() - timedelta(days=40))
+    sign(petition, "Recent Signer", created_at=timezone.now() - timedelta(days=2))
+    client.force_login(organiser())
+    since = (timezone.now() - timedelta(days=10)).date().isoformat()
+    rows = rows_of(client.get(EXPORT, {"preset": "delivery", "created_at__gte": since}))
+    assert [row[1] for row in rows[1:]] == ["Recent Signer"]
+    rows = rows_of(client.get(EXPORT, {"preset": "delivery", "created_at__lt": since}))
+    assert [row[1] for row in rows[1:]] == ["October Signer"]
