@@ -302,7 +302,7 @@ def test_export_follows_a_date_range_in_the_address(client, petition):
     sign(petition, "October Signer", created_at=timezone.now() - timedelta(days=40))
     sign(petition, "Recent Signer", created_at=timezone.now() - timedelta(days=2))
     client.force_login(organiser())
-    since = (timezone.now() - timedelta(days=10)).date().isoformat()
+    since = (timezone.now() - timedelta(days=10)).isoformat()
     rows = rows_of(client.get(EXPORT, {"preset": "delivery", "created_at__gte": since}))
     assert [row[1] for row in rows[1:]] == ["Recent Signer"]
     rows = rows_of(client.get(EXPORT, {"preset": "delivery", "created_at__lt": since}))
