@@ -12,6 +12,7 @@ from collections import Counter
 from typing import Any
 
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
@@ -29,7 +30,7 @@ UPDATE petitions_signature AS s
 SET invalidated_at = %s, is_counted = false
 FROM target
 WHERE s.id = target.id
-RETURNING s.id, s.petition_id, s.country, target.is_counted
+RETURNING s.id, s.petition_id, s.country, target.is_counted, s.name
 """
 
 
@@ -67,24 +68,38 @@ def signatures_invalidate(*, queryset: QuerySet[Signature], by_user: Any = None)
         rows = list(
             Signature.objects.filter(pk__in=queryset.values("pk"), invalidated_at__isnull=True)
             .order_by("pk")
-            .values_list("pk", "petition_id", "country", "is_counted")
+            .values_list("pk", "petition_id", "country", "is_counted", "name")
         )
         Signature.objects.filter(pk__in=[row[0] for row in rows]).update(
             invalidated_at=now, is_counted=False
         )
         returned = rows
     _counters_subtract(
-        counted=[(petition_id, country) for _, petition_id, country, was in returned if was]
+        counted=[(petition_id, country) for _, petition_id, country, was, _ in returned if was]
     )
-    if by_user is not None and getattr(by_user, "pk", None) and returned:
-        LogEntry.objects.log_actions(
-            user_id=by_user.pk,
-            queryset=Signature.objects.filter(pk__in=[row[0] for row in returned]),
-            action_flag=CHANGE,
-            change_message="Invalidated: no longer counted.",
-            single_object=False,
-        )
+    if by_user is not None and getattr(by_user, "pk", None):
+        _history_write(user_id=by_user.pk, rows=returned)
     return len(returned)
+
+
+def _history_write(*, user_id: int, rows: list[tuple], batch: int = 2000) -> None:
+    """One admin history entry per invalidated signature, written in batches from the rows
+    the UPDATE returned (a spam wave can be tens of thousands: no model instances loaded)."""
+    content_type = ContentType.objects.get_for_model(Signature)
+    for start in range(0, len(rows), batch):
+        LogEntry.objects.bulk_create(
+            [
+                LogEntry(
+                    user_id=user_id,
+                    content_type=content_type,
+                    object_id=str(pk),
+                    object_repr=f"{name} on {petition_id}"[:200],
+                    action_flag=CHANGE,
+                    change_message="Invalidated: no longer counted.",
+                )
+                for pk, petition_id, _country, _was, name in rows[start : start + batch]
+            ]
+        )
 
 
 @transaction.atomic

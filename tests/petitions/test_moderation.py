@@ -67,7 +67,13 @@ def test_an_invalidated_pending_signature_never_counts(petition):
 def test_invalidating_is_recorded_in_the_admin_history(petition):
     user = data_manager()
     signatures_invalidate(queryset=Signature.objects.filter(ip_hash=SPAM), by_user=user)
-    assert LogEntry.objects.filter(user=user).count() == 2
+    entries = LogEntry.objects.filter(user=user)
+    assert entries.count() == 2
+    spam_ids = {
+        str(pk) for pk in Signature.objects.filter(ip_hash=SPAM).values_list("pk", flat=True)
+    }
+    assert set(entries.values_list("object_id", flat=True)) == spam_ids
+    assert {entry.object_repr.split(" on ")[0] for entry in entries} == {"Spam One", "Spam Two"}
 
 
 def test_data_manager_invalidates_selected_signatures(client, petition):
