@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
@@ -58,7 +59,10 @@ def signatures_invalidate(*, queryset: QuerySet[Signature], by_user: Any = None)
 
     Signatures already invalid are left as they are; the admin's history records who did it.
     """
-    ids_sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    try:
+        ids_sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # e.g. pk__in=[]: nothing to invalidate
+        return 0
     now = timezone.now()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -106,6 +110,8 @@ def _history_write(*, user_id: int, rows: list[tuple], batch: int = 2000) -> Non
 def signatures_delete(*, queryset: QuerySet[Signature], by_user: Any = None) -> int:
     """Delete signatures, taking the counted ones off the counters first. Returns how many."""
     ids = list(queryset.order_by().values_list("pk", flat=True))
+    if not ids:
+        return 0
     signatures_invalidate(queryset=Signature.objects.filter(pk__in=ids), by_user=None)
     deleted, _ = Signature.objects.filter(pk__in=ids).delete()
     return deleted

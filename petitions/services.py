@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, F
 from django.utils import timezone
 
 from petitions.canonical import email_canonical
@@ -24,6 +24,7 @@ from petitions.models import (
     RateLimitHit,
     Signature,
 )
+from petitions.moderation import signatures_delete
 from petitions.tasks import confirmation_email_send
 
 logger = logging.getLogger(__name__)
@@ -103,48 +104,12 @@ def signature_confirm(*, signature_id: int) -> Signature | None:
     return Signature.objects.select_related("petition__appeal").filter(pk=signature_id).first()
 
 
-def _counts_subtract(*, rows: list[Signature]) -> None:
-    """Take counted rows off their petitions' counters (rare: withdrawals, invalidations)."""
-    by_petition: dict[int, int] = {}
-    by_country: dict[tuple[int, str], int] = {}
-    for row in rows:
-        if not row.is_counted:
-            continue
-        by_petition[row.petition_id] = by_petition.get(row.petition_id, 0) + 1
-        key = (row.petition_id, row.country)
-        by_country[key] = by_country.get(key, 0) + 1
-    for petition_id, number in sorted(by_petition.items()):
-        PetitionCounter.objects.filter(petition_id=petition_id).update(count=F("count") - number)
-    for (petition_id, country), number in sorted(by_country.items()):
-        CountryCount.objects.filter(petition_id=petition_id, country=country).update(
-            count=F("count") - number
-        )
-
-
 @transaction.atomic
 def signature_withdraw(*, signature_id: int) -> bool:
     """Delete a signature at its signer's request, taking it off the count. False if gone."""
-    # Lock the row first: a refresher that is counting it right now finishes before we read
-    # is_counted, and a refresher that comes later skips the locked row.
-    row = Signature.objects.select_for_update().filter(pk=signature_id).first()
-    if row is None:
-        return False
-    _counts_subtract(rows=[row])
-    row.delete()
-    return True
-
-
-@transaction.atomic
-def signatures_invalidate(*, signatures: QuerySet[Signature]) -> int:
-    """Mark signatures invalid (spam, fraud) so they stop counting; returns how many changed."""
-    rows = list(signatures.filter(invalidated_at__isnull=True).select_for_update().order_by("pk"))
-    if not rows:
-        return 0
-    _counts_subtract(rows=rows)
-    Signature.objects.filter(pk__in=[row.pk for row in rows]).update(
-        invalidated_at=timezone.now(), is_counted=False
-    )
-    return len(rows)
+    # The same path as an organiser's deletion: the row is locked, taken off the counters if it
+    # was counted, then deleted, all in this transaction.
+    return signatures_delete(queryset=Signature.objects.filter(pk=signature_id)) > 0
 
 
 def counter_for(*, petition: Petition) -> PetitionCounter:

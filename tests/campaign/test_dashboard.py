@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from campaign.dashboard import dashboard_read
 from petitions.models import Signature
-from petitions.services import counter_refresh, signatures_invalidate
+from petitions.moderation import signatures_invalidate
+from petitions.services import counter_refresh
 from tests.petitions.conftest import make_petition
 from tests.staff import organiser, sign
 
@@ -32,7 +33,7 @@ def petition(db):
     sign(petition, "Pending Two", confirmed=False, created_at=now - timedelta(minutes=10))
     spam = sign(petition, "Spam", created_at=now - timedelta(minutes=5))
     counter_refresh(petition=petition, force=True)
-    signatures_invalidate(signatures=Signature.objects.filter(pk=spam.pk))
+    signatures_invalidate(queryset=Signature.objects.filter(pk=spam.pk))
     return petition
 
 

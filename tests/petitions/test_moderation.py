@@ -134,3 +134,10 @@ def test_resend_confirmation_only_to_pending(
         )
     assert response.status_code == 302
     assert [message.to for message in mailoutbox] == [["pending@example.org"]]
+
+
+def test_invalidating_or_deleting_nothing_is_harmless(db):
+    from petitions.moderation import signatures_delete
+
+    assert signatures_invalidate(queryset=Signature.objects.filter(pk__in=[])) == 0
+    assert signatures_delete(queryset=Signature.objects.none()) == 0

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from petitions import services
 from petitions.models import CountryCount, PetitionCounter, Signature
+from petitions.moderation import signatures_invalidate
 from petitions.services import SignOutcome
 from tests.petitions.conftest import make_petition
 
@@ -143,7 +144,7 @@ def test_invalidated_signatures_stop_counting(petition):
     for signature in (good, spam):
         services.signature_confirm(signature_id=signature.pk)
     assert refreshed_count(petition) == 2
-    changed = services.signatures_invalidate(signatures=Signature.objects.filter(pk=spam.pk))
+    changed = signatures_invalidate(queryset=Signature.objects.filter(pk=spam.pk))
     assert changed == 1
     assert PetitionCounter.objects.get().count == 1
     assert refreshed_count(petition) == 1
@@ -152,7 +153,7 @@ def test_invalidated_signatures_stop_counting(petition):
 
 def test_invalidating_an_uncounted_signature_keeps_it_from_being_counted(petition):
     spam = sign(petition).signature
-    services.signatures_invalidate(signatures=Signature.objects.filter(pk=spam.pk))
+    signatures_invalidate(queryset=Signature.objects.filter(pk=spam.pk))
     services.signature_confirm(signature_id=spam.pk)
     assert refreshed_count(petition) == 0
 
