@@ -1,15 +1,17 @@
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, reverse, reverse_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from campaign import selectors, timeline
 from campaign.models import Appeal
+from letters.selectors import letters_sent_total
+from petitions.services import counter_read
 
-# Where the call to write a letter points; the letters app fills this path.
-LETTERS_PATH = "/letters/"
+# Where the call to write a letter points.
+LETTERS_PATH = reverse_lazy("letters:start")
 
 
 def petition_url(appeal: Appeal | None) -> str:
@@ -27,11 +29,13 @@ def petition_url(appeal: Appeal | None) -> str:
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    appeals = list(Appeal.objects.published().select_related("petition"))
+    appeals = list(Appeal.objects.published().select_related("petition__counter"))
     series = timeline.figure_series(selectors.series_figures())
     latest = [s.latest for s in series[:3] if s.latest is not None]
     petition_appeal = next((a for a in appeals if a.kind == Appeal.Kind.PETITION), None)
     letter_appeal = next((a for a in appeals if a.kind == Appeal.Kind.OPEN_LETTER), None)
+    petition = getattr(petition_appeal, "petition", None) if petition_appeal else None
+    signatures = counter_read(petition=petition).count if petition else None
     return render(
         request,
         "campaign/home.html",
@@ -42,6 +46,10 @@ def home(request: HttpRequest) -> HttpResponse:
             "petition_url": petition_url(petition_appeal),
             "letter_appeal": letter_appeal,
             "letters_url": LETTERS_PATH,
+            "petition": petition,
+            "signatures": signatures,
+            "goal": petition.current_goal(signatures) if petition else None,
+            "letters_sent": letters_sent_total(),
         },
     )
 

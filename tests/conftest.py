@@ -27,6 +27,16 @@ def system_chromium() -> str | None:
     return None
 
 
+@pytest.fixture(autouse=True)
+def clear_cache():
+    """Each test starts with an empty cache: a cached total must not leak into the next test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     args = {**browser_type_launch_args, "headless": True, "args": CHROMIUM_ARGS}

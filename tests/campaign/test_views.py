@@ -162,6 +162,9 @@ def test_privacy_page_says_what_is_stored_and_for_how_long(client, db):
 def test_pages_read_in_a_fixed_number_of_queries(
     client, campaign, django_assert_num_queries, name, kwargs, queries
 ):
+    # Steady state: the first view of the home page makes the petition's counter row and
+    # caches the letters total; every later view reads them.
+    page(client, name, **kwargs)
     with django_assert_num_queries(queries):
         page(client, name, **kwargs)
 
@@ -198,3 +201,27 @@ def test_healthz_is_503_when_the_database_fails(client, db):
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable", "database": "error"}
+
+
+def test_home_page_shows_the_live_signature_count_and_letters_sent(client, campaign, settings):
+    from letters.models import Letter, LetterTemplate, Recipient
+    from petitions.models import Petition, PetitionCounter
+
+    petition = Petition.objects.get()
+    PetitionCounter.objects.update_or_create(petition=petition, defaults={"count": 15_001})
+    settings.PETITION_COUNT_REFRESH_SECONDS = 3600
+    recipient = Recipient.objects.first()
+    Letter.objects.create(
+        template=LetterTemplate.objects.get(),
+        recipient=recipient,
+        recipient_name=recipient.name,
+        sender_name="Ann",
+        sender_email="ann@example.org",
+        sender_email_canonical="ann@example.org",
+        subject="s",
+        status=Letter.Status.SENT,
+    )
+    text = text_of(page(client, "home"))
+    assert "15,001 have signed. Let’s get to 15,000!" in text  # no later goal set
+    assert "The original goal of 15,000 was reached." in text
+    assert "1 letter sent so far." in text
