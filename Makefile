@@ -26,6 +26,7 @@ install: $(VENV)/.installed
 # The embedded default: a SQLite file in the project, email printed to this console, tasks run
 # in the request. Safe to run again: migrations and fixture loading are idempotent.
 run: export DJANGO_DEBUG ?= true
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_campaign $(CAMPAIGN)

@@ -204,7 +204,12 @@ def letter_send_enqueue(*, letter_id: int, attempt: int, run_after: datetime | N
     from letters.tasks import letter_send
 
     task = letter_send
-    if run_after is not None and task.get_backend().supports_defer:
+    if run_after is not None:
+        if not task.get_backend().supports_defer:
+            # The immediate backend of a development server cannot wait; running again at
+            # once would only fail again (or loop on a full hour). The letter stays queued.
+            logger.warning("Letter %s stays queued: this task backend cannot defer.", letter_id)
+            return
         task = task.using(run_after=run_after)
     task.enqueue(letter_id, attempt)
 

@@ -109,3 +109,21 @@ def test_the_hourly_cap_per_recipient_defers_the_rest(template, mp, settings):
     assert later.run_after > timezone.now()
     assert later.run_after.minute == 0
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_a_deferring_backend_a_full_hour_leaves_the_letter_queued(template, mp, settings):
+    # The development server's immediate backend cannot wait for the next hour; the letter
+    # must stay queued rather than be tried again at once, over and over.
+    from tests.letters.conftest import IMMEDIATE_TASKS
+
+    settings.TASKS = IMMEDIATE_TASKS
+    settings.MAILERS = FLAKY
+    settings.LETTERS_PER_RECIPIENT_PER_HOUR = 1
+    first = make_letter(template, mp, sender="one@example.org")
+    second = make_letter(template, mp, sender="two@example.org")
+    assert letter_deliver(letter_id=first.pk, attempt=1) == "sent"
+    assert letter_deliver(letter_id=second.pk, attempt=1) == "deferred"
+    second.refresh_from_db()
+    assert second.status == Letter.Status.QUEUED
+    assert len(mail.outbox) == 1
