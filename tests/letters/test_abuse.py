@@ -25,11 +25,20 @@ def send_data(recipient: str, **overrides) -> dict:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "field", ["sender_name", "sender_email", "sender_postcode", "subject", "recipient_name"]
+    "field",
+    [
+        "sender_name",
+        "sender_email",
+        "sender_postcode",
+        "subject",
+        "recipient_name",
+        "recipient_title",
+        "recipient_email",
+    ],
 )
 def test_a_line_break_in_any_single_line_field_is_refused(client, template, mp, field):
     data = send_data(mp.slug)
-    if field == "recipient_name":  # only asked for a recipient the supporter enters
+    if field.startswith("recipient_"):  # only asked for a recipient the supporter enters
         data = send_data("", recipient_email="ed@paper.example", recipient_name="Ed")
         del data["recipient"]
     data[field] = data.get(field, "x") + "\r\nBcc: victim@example.org"
