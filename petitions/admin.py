@@ -20,7 +20,7 @@ from django.utils.functional import cached_property
 from petitions import moderation
 from petitions.exports import PRESETS, preset_allowed, signatures_export
 from petitions.models import CountryCount, Petition, Signature
-from petitions.services import confirmation_email_enqueue
+from petitions.services import confirmation_emails_queue
 
 PERSONAL = "campaign.view_personal_data"
 PERSONAL_FIELDS = ("email", "email_canonical", "postcode", "ip_hash")
@@ -217,8 +217,7 @@ class SignatureAdmin(admin.ModelAdmin):
     def resend_confirmation(self, request, queryset: QuerySet[Signature]):
         pending = queryset.filter(confirmed_at__isnull=True, invalidated_at__isnull=True)
         ids = list(pending.values_list("pk", flat=True))
-        for signature_id in ids:
-            confirmation_email_enqueue(signature_id=signature_id)
+        confirmation_emails_queue(signature_ids=ids)
         self.message_user(
             request, f"Confirmation email queued again for {len(ids)} pending signature(s)."
         )

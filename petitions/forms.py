@@ -129,8 +129,10 @@ class SignatureForm(forms.Form):
             del self.fields["country"]
         if not petition.ask_postcode:
             del self.fields["postcode"]
-        # When the form was served; a form sent back with errors keeps its first time.
-        self.fields["started"].initial = started_token_make(time.time())
+        # When the form was served; a form sent back with errors shows the time it was sent
+        # with (bound data), so only a new form needs one.
+        if not self.is_bound:
+            self.fields["started"].initial = started_token_make(time.time())
         self.consent_text_version = CURRENT_CONSENT_VERSION
 
     def clean_name(self) -> str:

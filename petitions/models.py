@@ -215,6 +215,30 @@ class Signature(models.Model):
         return self.invalidated_at is not None
 
 
+class PendingConfirmationEmail(models.Model):
+    """A confirmation email still to be sent: the petition's email outbox.
+
+    The row is written in the same statement as the signature, so an accepted signature always
+    has its email queued, and it is deleted once the email has gone. A worker task drains the
+    outbox in batches (services.confirmation_emails_send_pending); signing itself only inserts.
+    """
+
+    signature = models.OneToOneField(
+        Signature, on_delete=models.CASCADE, primary_key=True, related_name="pending_email"
+    )
+    queued_at = models.DateTimeField(default=timezone.now)
+    send_after = models.DateTimeField(
+        default=timezone.now, help_text="Not before this time (later after a failed attempt)."
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["send_after"], name="pendingemail_send_after_idx")]
+
+    def __str__(self) -> str:
+        return f"email for signature {self.signature_id} after {self.send_after:%H:%M:%S}"
+
+
 class RateLimitHit(models.Model):
     """Sign attempts per client (salted IP hash) per petition per time window.
 

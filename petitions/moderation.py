@@ -113,5 +113,6 @@ def signatures_delete(*, queryset: QuerySet[Signature], by_user: Any = None) -> 
     if not ids:
         return 0
     signatures_invalidate(queryset=Signature.objects.filter(pk__in=ids), by_user=None)
-    deleted, _ = Signature.objects.filter(pk__in=ids).delete()
-    return deleted
+    _, by_model = Signature.objects.filter(pk__in=ids).delete()
+    # Without the rows the delete cascaded to (a signature's queued email).
+    return by_model.get(Signature._meta.label, 0)

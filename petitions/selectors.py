@@ -1,5 +1,6 @@
 """Reading petitions for pages: every query here is bounded by an index, whatever the count."""
 
+import time
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
@@ -13,9 +14,31 @@ def petition_list() -> QuerySet[Petition]:
     return Petition.objects.select_related("appeal", "counter").filter(appeal__is_published=True)
 
 
-def petition_for_signing(*, slug: str) -> QuerySet[Petition]:
-    """Just the petition row: what the signing view needs when the form is valid."""
-    return Petition.objects.filter(slug=slug, appeal__is_published=True)
+# The signing view reads the petition row from this process's memory for up to this long, so
+# a signature costs no query for it. An organiser's change (closing a petition, unpublishing
+# its appeal, the fields it asks) reaches every worker within this time.
+SIGNING_CACHE_SECONDS = 5.0
+_signing_cache: dict[str, tuple[float, Petition]] = {}
+
+
+def petition_for_signing(*, slug: str) -> Petition | None:
+    """Just the petition row, what the signing view needs when the form is valid; cached."""
+    now = time.monotonic()
+    cached = _signing_cache.get(slug)
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    petition = Petition.objects.filter(slug=slug, appeal__is_published=True).first()
+    # Only petitions that exist are kept: made-up slugs cannot grow the cache.
+    if petition is None:
+        _signing_cache.pop(slug, None)
+    else:
+        _signing_cache[slug] = (now + SIGNING_CACHE_SECONDS, petition)
+    return petition
+
+
+def petition_signing_cache_clear() -> None:
+    """Forget the cached petitions (tests; a management command changing petitions)."""
+    _signing_cache.clear()
 
 
 def petition_for_page(*, slug: str) -> QuerySet[Petition]:

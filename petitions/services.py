@@ -5,9 +5,10 @@ signature) is explained at the top of petitions/models.py and in docs/petitions.
 """
 
 import logging
-from contextlib import nullcontext
+import threading
+import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from django.conf import settings
@@ -19,13 +20,14 @@ from petitions.canonical import email_canonical
 from petitions.consent import CURRENT_CONSENT_VERSION
 from petitions.models import (
     CountryCount,
+    PendingConfirmationEmail,
     Petition,
     PetitionCounter,
     RateLimitHit,
     Signature,
 )
 from petitions.moderation import signatures_delete
-from petitions.tasks import confirmation_email_send
+from petitions.tasks import confirmation_email_build, confirmation_emails_send
 
 logger = logging.getLogger(__name__)
 
@@ -45,9 +47,54 @@ class SignResult:
     outcome: SignOutcome
 
 
-def confirmation_email_enqueue(*, signature_id: int) -> None:
-    """Queue the confirmation email once the signature is committed, not before."""
-    transaction.on_commit(lambda: confirmation_email_send.enqueue(signature_id))
+_SIGN_SQL = """
+WITH signed AS (
+    INSERT INTO petitions_signature (
+        petition_id, name, email, email_canonical, country, postcode, consent_to_contact,
+        consent_text_version, show_name_publicly, ip_hash, created_at, is_counted)
+    VALUES (%(petition_id)s, %(name)s, %(email)s, %(email_canonical)s, %(country)s,
+        %(postcode)s, %(consent_to_contact)s, %(consent_text_version)s,
+        %(show_name_publicly)s, %(ip_hash)s, %(created_at)s, false)
+    ON CONFLICT (petition_id, email_canonical) DO NOTHING
+    RETURNING id
+), queued AS (
+    INSERT INTO petitions_pendingconfirmationemail (signature_id, queued_at, send_after, attempts)
+    SELECT id, %(created_at)s, %(created_at)s, 0 FROM signed
+)
+SELECT id FROM signed
+"""
+
+
+def _signature_insert(values: dict) -> int | None:
+    """Insert a signature with its confirmation email queued; None if the mailbox has signed.
+
+    On PostgreSQL one statement does both, atomic on its own, with no BEGIN/COMMIT round trips
+    and no exception for a duplicate: ON CONFLICT waits for a racing insert of the same mailbox
+    to commit or roll back, then inserts nothing or inserts.
+    """
+    if connection.vendor != "postgresql":
+        return _signature_insert_orm(values)
+    with connection.cursor() as cursor:
+        cursor.execute(_SIGN_SQL, values)
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def _signature_insert_orm(values: dict) -> int | None:
+    """The same through the ORM, in a transaction (SQLite has no INSERT inside a WITH)."""
+    try:
+        with transaction.atomic():
+            signature = Signature.objects.create(**values)
+            PendingConfirmationEmail.objects.create(
+                signature=signature, queued_at=values["created_at"], send_after=values["created_at"]
+            )
+    except IntegrityError:
+        if not Signature.objects.filter(
+            petition_id=values["petition_id"], email_canonical=values["email_canonical"]
+        ).exists():
+            raise
+        return None
+    return signature.pk
 
 
 def signature_create(
@@ -63,37 +110,160 @@ def signature_create(
     consent_text_version: str = CURRENT_CONSENT_VERSION,
 ) -> SignResult:
     """Sign a petition once per canonical email; a second signing is answered, never counted."""
-    canonical = email_canonical(email)
-    # Outside a transaction the single INSERT is atomic on its own; a BEGIN/COMMIT pair around
-    # it would add two round trips to every signature. Inside one, a savepoint keeps the
-    # caller's transaction usable after a duplicate.
-    guard = transaction.atomic() if connection.in_atomic_block else nullcontext()
-    try:
-        with guard:
-            signature = Signature.objects.create(
-                petition=petition,
-                name=name.strip(),
-                email=email.strip(),
-                email_canonical=canonical,
-                country=country,
-                postcode=postcode.strip(),
-                consent_to_contact=consent_to_contact,
-                consent_text_version=consent_text_version if consent_to_contact else "",
-                show_name_publicly=show_name_publicly,
-                ip_hash=ip_hash,
-            )
-    except IntegrityError:
-        # The unique constraint on (petition, email_canonical) is the truth: two requests
-        # racing with one address both get here or one does, never two rows.
-        existing = Signature.objects.filter(petition=petition, email_canonical=canonical).first()
-        if existing is None:  # the other row was withdrawn meanwhile; not a duplicate
-            raise
+    values = {
+        "petition_id": petition.pk,
+        "name": name.strip(),
+        "email": email.strip(),
+        "email_canonical": email_canonical(email),
+        "country": country,
+        "postcode": postcode.strip(),
+        "consent_to_contact": consent_to_contact,
+        "consent_text_version": consent_text_version if consent_to_contact else "",
+        "show_name_publicly": show_name_publicly,
+        "ip_hash": ip_hash,
+        "created_at": timezone.now(),
+    }
+    # A duplicate is looked up after the insert found it; if that row was withdrawn in between,
+    # the mailbox may sign again, so try once more.
+    for _ in range(3):
+        signature_id = _signature_insert(values)
+        if signature_id is not None:
+            confirmation_emails_schedule()
+            return SignResult(Signature(pk=signature_id, **values), SignOutcome.CREATED)
+        existing = Signature.objects.filter(
+            petition=petition, email_canonical=values["email_canonical"]
+        ).first()
+        if existing is None:
+            continue
         if existing.confirmed_at is None and existing.invalidated_at is None:
-            confirmation_email_enqueue(signature_id=existing.pk)
+            confirmation_emails_queue(signature_ids=[existing.pk])
             return SignResult(existing, SignOutcome.ALREADY_PENDING)
         return SignResult(existing, SignOutcome.ALREADY_SIGNED)
-    confirmation_email_enqueue(signature_id=signature.pk)
-    return SignResult(signature, SignOutcome.CREATED)
+    raise RuntimeError("A signature kept disappearing between its insert and its look-up.")
+
+
+def confirmation_emails_queue(*, signature_ids: list[int]) -> None:
+    """Queue (again) the confirmation emails of signatures already stored."""
+    PendingConfirmationEmail.objects.bulk_create(
+        [PendingConfirmationEmail(signature_id=pk) for pk in signature_ids], ignore_conflicts=True
+    )
+    confirmation_emails_schedule()
+
+
+# How the outbox is drained without a task per signature. After a signature is committed, some
+# drain must start later than that commit. Each process remembers when the drain it queued last
+# will start (its run_after); while that is still at least _DRAIN_MARGIN away, that drain will
+# see this signature, and nothing more is queued. Otherwise a new drain is queued for
+# _DRAIN_DELAY from now. So a busy process queues about one drain a second however many sign,
+# and an email waits about a second plus the worker's polling interval. The margin covers clock
+# differences between web and worker hosts (the worker compares run_after with its own clock).
+_DRAIN_DELAY = 1.0
+_DRAIN_MARGIN = 0.5
+_drain_lock = threading.Lock()
+_next_drain_at = 0.0
+
+
+def confirmation_emails_schedule() -> None:
+    """Make sure a drain of the confirmation outbox starts after this moment."""
+    # Inside a transaction the row becomes visible only at commit: schedule from there.
+    transaction.on_commit(_drain_schedule)
+
+
+def _drain_schedule() -> None:
+    global _next_drain_at
+    task = confirmation_emails_send
+    if not task.get_backend().supports_defer:
+        # A backend that runs tasks at once (development, tests) sends right now.
+        task.enqueue()
+        return
+    now = time.time()
+    with _drain_lock:
+        if _next_drain_at - now >= _DRAIN_MARGIN:
+            return
+        run_at = now + _DRAIN_DELAY
+        task.using(run_after=datetime.fromtimestamp(run_at, tz=UTC)).enqueue()
+        _next_drain_at = run_at
+
+
+def drain_schedule_forget() -> None:
+    """Forget the drain this process queued (tests start each case from a clean slate)."""
+    global _next_drain_at
+    with _drain_lock:
+        _next_drain_at = 0.0
+
+
+# A failed send is tried again after these delays, then given up (and logged as an error).
+CONFIRMATION_RETRY_DELAYS = (
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+    timedelta(hours=8),
+)
+CONFIRMATION_BATCH = 50
+
+
+@dataclass(frozen=True)
+class OutboxResult:
+    sent: int = 0
+    not_needed: int = 0
+    retrying: int = 0
+    given_up: int = 0
+    next_retry: datetime | None = None
+
+
+def confirmation_emails_send_pending(*, batch: int = CONFIRMATION_BATCH) -> OutboxResult:
+    """Send every confirmation email that is due, in batches; returns what happened.
+
+    Several drains may run at once (several workers, hosts): each takes its batch with FOR
+    UPDATE SKIP LOCKED, so none waits for another and no email is taken twice. A batch is sent
+    and deleted in one transaction: if the process dies mid-batch, the batch is sent again
+    (at least once, never lost).
+    """
+    totals = dict.fromkeys(("sent", "not_needed", "retrying", "given_up"), 0)
+    next_retry: datetime | None = None
+    while True:
+        with transaction.atomic():
+            due = list(
+                PendingConfirmationEmail.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("signature__petition__appeal")
+                .filter(send_after__lte=timezone.now())
+                .order_by("send_after", "signature_id")[:batch]
+            )
+            if not due:
+                break
+            finished: list[int] = []
+            for pending in due:
+                outcome = _confirmation_email_attempt(pending)
+                totals[outcome] += 1
+                if outcome == "retrying":
+                    next_retry = min(next_retry or pending.send_after, pending.send_after)
+                else:
+                    finished.append(pending.pk)
+            PendingConfirmationEmail.objects.filter(pk__in=finished).delete()
+    if next_retry is not None and confirmation_emails_send.get_backend().supports_defer:
+        # Nothing else may come along to drain the outbox again: queue the retry ourselves.
+        confirmation_emails_send.using(run_after=next_retry).enqueue()
+    return OutboxResult(**totals, next_retry=next_retry)
+
+
+def _confirmation_email_attempt(pending: PendingConfirmationEmail) -> str:
+    """Send one queued email: "sent", "not_needed", "retrying" (rescheduled) or "given_up"."""
+    signature = pending.signature
+    if signature.confirmed_at is not None or signature.invalidated_at is not None:
+        return "not_needed"
+    try:
+        confirmation_email_build(signature).send()
+    except Exception:
+        logger.exception("The confirmation email of signature %s failed", pending.pk)
+        if pending.attempts >= len(CONFIRMATION_RETRY_DELAYS):
+            logger.error("Gave up the confirmation email of signature %s", pending.pk)
+            return "given_up"
+        pending.send_after = timezone.now() + CONFIRMATION_RETRY_DELAYS[pending.attempts]
+        pending.attempts += 1
+        pending.save(update_fields=["send_after", "attempts"])
+        return "retrying"
+    return "sent"
 
 
 def signature_confirm(*, signature_id: int) -> Signature | None:
@@ -295,9 +465,11 @@ def signatures_purge(*, now: datetime | None = None) -> PurgeResult:
     now = now or timezone.now()
     expiry = now - timedelta(days=settings.PETITION_CONFIRMATION_DAYS)
     # A row already counted (petition counting on signing) stays: the count never goes back.
-    deleted, _ = Signature.objects.filter(
+    _, by_model = Signature.objects.filter(
         confirmed_at__isnull=True, is_counted=False, created_at__lt=expiry
     ).delete()
+    # delete() also counts the rows it cascaded to (their queued emails): report signatures.
+    deleted = by_model.get(Signature._meta.label, 0)
     cleared = Signature.objects.filter(
         ip_hash__isnull=False, created_at__lt=now - timedelta(days=30)
     ).update(ip_hash=None)

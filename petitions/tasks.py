@@ -1,4 +1,4 @@
-"""Background work for petitions: the confirmation email and the count refresher."""
+"""Background work for petitions: the confirmation emails, the count refresher, the purge."""
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -38,17 +38,17 @@ def confirmation_email_build(signature: Signature) -> EmailMultiAlternatives:
 
 
 @task(queue_name="email")
-def confirmation_email_send(signature_id: int) -> bool:
-    """Send (or send again) the confirmation email, unless it is no longer needed."""
-    signature = (
-        Signature.objects.select_related("petition__appeal")
-        .filter(pk=signature_id, confirmed_at__isnull=True, invalidated_at__isnull=True)
-        .first()
-    )
-    if signature is None:
-        return False
-    confirmation_email_build(signature).send()
-    return True
+def confirmation_emails_send() -> dict:
+    """Drain the confirmation outbox: send every email that is due (queued after signing)."""
+    from petitions.services import confirmation_emails_send_pending
+
+    result = confirmation_emails_send_pending()
+    return {
+        "sent": result.sent,
+        "not_needed": result.not_needed,
+        "retrying": result.retrying,
+        "given_up": result.given_up,
+    }
 
 
 @task()

@@ -3,7 +3,7 @@
 from urllib.parse import quote, urlencode
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -90,9 +90,12 @@ def petition_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def petition_sign(request: HttpRequest, slug: str) -> HttpResponse:
-    # The hot path: one plain query. The appeal, counter and figures are only needed to show
-    # errors, and are loaded then.
-    petition = get_object_or_404(selectors.petition_for_signing(slug=slug))
+    # The hot path: the petition row from this process's short cache, one statement for the
+    # rate limit and one for the signature with its email queued. The appeal, counter and
+    # figures are only needed to show errors, and are loaded then.
+    petition = selectors.petition_for_signing(slug=slug)
+    if petition is None:
+        raise Http404("No such petition.")
     if not petition.is_open:
         return render(request, "petitions/closed.html", {"petition": petition}, status=403)
     hashed_ip = ip_hash(client_ip(request))
@@ -104,7 +107,8 @@ def petition_sign(request: HttpRequest, slug: str) -> HttpResponse:
         return response
     form = SignatureForm(request.POST, petition=petition)
     if not form.is_valid():
-        return render_petition(request, petition, form, status=400)
+        page_petition = get_object_or_404(selectors.petition_for_page(slug=slug))
+        return render_petition(request, page_petition, form, status=400)
     data = form.cleaned_data
     result = services.signature_create(
         petition=petition,

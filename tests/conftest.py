@@ -29,12 +29,21 @@ def system_chromium() -> str | None:
 
 @pytest.fixture(autouse=True)
 def clear_cache():
-    """Each test starts with an empty cache: a cached total must not leak into the next test."""
+    """Each test starts with empty caches: nothing cached by one test may leak into the next
+    (Django's cache, the signing view's petition rows, the drain this process queued)."""
     from django.core.cache import cache
 
-    cache.clear()
+    from petitions.selectors import petition_signing_cache_clear
+    from petitions.services import drain_schedule_forget
+
+    def clear() -> None:
+        cache.clear()
+        petition_signing_cache_clear()
+        drain_schedule_forget()
+
+    clear()
     yield
-    cache.clear()
+    clear()
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ import requests
 
 from petitions import services
 from petitions.canonical import email_canonical
-from petitions.models import Signature
+from petitions.models import PendingConfirmationEmail, Signature
 from tests.petitions.conftest import make_petition
 
 CLIENTS = 32
@@ -85,6 +85,11 @@ def test_concurrent_signing_loses_nothing_and_counts_each_mailbox_once(live_serv
     assert len(distinct) == int(SIGNINGS * (1 - REPEATED_SHARE))
     assert set(Signature.objects.values_list("email_canonical", flat=True)) == distinct
     assert Signature.objects.count() == len(distinct)
+    # Every accepted signature has its confirmation email queued (the dummy task backend runs
+    # no drain, so the outbox still holds them all).
+    assert set(PendingConfirmationEmail.objects.values_list("signature_id", flat=True)) == set(
+        Signature.objects.values_list("pk", flat=True)
+    )
     count = requests.get(f"{page_url}count.json", timeout=60).json()["count"]
     assert count == len(distinct)
     assert services.counts_reconcile(petition=petition).changed is False
