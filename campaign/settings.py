@@ -148,7 +148,8 @@ MAILER = env.str("MAILER", default="console")
 def mailer_config(name: str) -> dict:
     """The MAILERS["default"] entry for a mailer named in the environment."""
     if name == "console":
-        return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+        # Django's console backend, printing the text part decoded (links whole).
+        return {"BACKEND": "campaign.console_mail.EmailBackend"}
     if name == "smtp":
         return {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
