@@ -83,6 +83,16 @@ def django_setup(env: dict[str, str]) -> None:
     django.setup()
 
 
+def django_in_process(database_url: str) -> None:
+    """Django set up in this process on a migrated database, for the test client."""
+    env = environment(database_url)
+    env["DJANGO_ALLOWED_HOSTS"] = "testserver"
+    django_setup(env)
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
 def petition_create(slug: str = SLUG):
     from campaign.models import Appeal
     from petitions.models import Petition

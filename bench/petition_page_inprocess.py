@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.petition_bench import (  # noqa: E402
     SIGNATURES,
-    environment,
+    django_in_process,
     petition_create,
     signatures_bulk_insert,
 )
@@ -32,16 +32,9 @@ PER_ROUND = int(os.environ.get("BENCH_PER_ROUND", "200"))
 def main() -> None:
     cluster = start_cluster()
     try:
-        env = environment(cluster.url)
-        env["DJANGO_ALLOWED_HOSTS"] = "testserver"
-        os.environ.update(env)
-        import django
-
-        django.setup()
-        from django.core.management import call_command
+        django_in_process(cluster.url)
         from django.test import Client
 
-        call_command("migrate", verbosity=0)
         big = petition_create()
         empty = petition_create("empty-petition")
         signatures_bulk_insert(big, SIGNATURES)

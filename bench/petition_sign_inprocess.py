@@ -24,7 +24,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.petition_bench import csrf_pair, environment, petition_create  # noqa: E402
+from bench.petition_bench import csrf_pair, django_in_process, petition_create  # noqa: E402
 from tests.pgcluster import start_cluster  # noqa: E402
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
@@ -34,18 +34,11 @@ PER_ROUND = int(os.environ.get("BENCH_PER_ROUND", "500"))
 def main() -> None:
     cluster = start_cluster()
     try:
-        env = environment(cluster.url)
-        env["DJANGO_ALLOWED_HOSTS"] = "testserver"
-        os.environ.update(env)
-        import django
-
-        django.setup()
-        from django.core.management import call_command
+        django_in_process(cluster.url)
         from django.test import Client
 
         from petitions.tokens import started_token_make
 
-        call_command("migrate", verbosity=0)
         petition = petition_create()
         cookie, token = csrf_pair()
         started = started_token_make(time.time() - 3600)
