@@ -8,14 +8,16 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from campaign.charts import Chart, Margin, Point, Series, date_ticks, line_chart
-from petitions.models import CountryCount, Petition, Signature
+from petitions.models import CountryCount, PendingConfirmationEmail, Petition, Signature
 
 CHART_DAYS = 30
+# A confirmation email due for longer than this means no worker is sending: say so.
+OUTBOX_OVERDUE = datetime.timedelta(minutes=5)
 
 
 @dataclass
@@ -46,6 +48,9 @@ class Dashboard:
     letters_by_recipient: list[tuple[str, list[int], int]] = field(default_factory=list)
     letter_statuses: list[tuple[str, str]] = field(default_factory=list)
     letters_available: bool = False
+    emails_waiting: int = 0  # confirmation emails in the outbox, due or waiting for a retry
+    emails_overdue: int = 0  # due for longer than OUTBOX_OVERDUE
+    oldest_email_queued: datetime.datetime | None = None
 
 
 def _start_of(day: datetime.date) -> datetime.datetime:
@@ -173,6 +178,11 @@ def dashboard_read(*, today: datetime.date | None = None) -> Dashboard:
         .values_list("petition__slug", "country", "count")
     )
     available, statuses, letters = _letters()
+    outbox = PendingConfirmationEmail.objects.aggregate(
+        waiting=Count("pk"),
+        overdue=Count("pk", filter=Q(send_after__lt=timezone.now() - OUTBOX_OVERDUE)),
+        oldest=Min("queued_at"),
+    )
     return Dashboard(
         today=today,
         petitions=numbers,
@@ -184,4 +194,7 @@ def dashboard_read(*, today: datetime.date | None = None) -> Dashboard:
         letters_available=available,
         letter_statuses=statuses,
         letters_by_recipient=letters,
+        emails_waiting=outbox["waiting"],
+        emails_overdue=outbox["overdue"],
+        oldest_email_queued=outbox["oldest"],
     )

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaign.dashboard import dashboard_read
-from petitions.models import Signature
+from petitions.models import PendingConfirmationEmail, Signature
 from petitions.moderation import signatures_invalidate
 from petitions.services import counter_refresh
 from tests.petitions.conftest import make_petition
@@ -92,9 +92,29 @@ def test_query_count_is_pinned(client, petition, django_assert_num_queries):
     letters = apps.is_installed("letters") and any(
         m.__name__ == "Letter" for m in apps.get_app_config("letters").get_models()
     )
-    # session, user, petitions, totals, per day, countries (+ letters), permissions
-    with django_assert_num_queries(8 + int(letters)):
+    # session, user, petitions, totals, per day, countries, outbox (+ letters), permissions
+    with django_assert_num_queries(9 + int(letters)):
         client.get(DASHBOARD)
+
+
+def test_the_email_outbox_and_a_stalled_worker_are_shown(client, petition):
+    pending = Signature.objects.filter(confirmed_at__isnull=True, invalidated_at__isnull=True)
+    now = timezone.now()
+    PendingConfirmationEmail.objects.create(signature=pending[0], queued_at=now, send_after=now)
+    client.force_login(organiser())
+    text = client.get(DASHBOARD).text
+    assert "Confirmation emails waiting to be sent: 1, the oldest queued 0" in text
+    assert "is the email worker running?" not in text
+    # Due for ten minutes and still there: nothing is sending.
+    stalled = now - timedelta(minutes=10)
+    PendingConfirmationEmail.objects.create(
+        signature=pending[1], queued_at=stalled, send_after=stalled
+    )
+    dashboard = dashboard_read()
+    assert (dashboard.emails_waiting, dashboard.emails_overdue) == (2, 1)
+    text = client.get(DASHBOARD).text
+    assert "1 of them should have gone more than 5 minutes ago" in text
+    assert "is the email worker running?" in text
 
 
 def test_the_index_links_to_the_dashboard(client, petition):
