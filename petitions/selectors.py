@@ -37,7 +37,7 @@ def petition_for_signing(*, slug: str) -> Petition | None:
 
 
 def petition_signing_cache_clear() -> None:
-    """Forget the cached petitions (tests; a management command changing petitions)."""
+    """Forget the cached petitions (each test starts without them)."""
     _signing_cache.clear()
 
 

@@ -209,7 +209,6 @@ class OutboxResult:
     not_needed: int = 0
     retrying: int = 0
     given_up: int = 0
-    next_retry: datetime | None = None
 
 
 def confirmation_emails_send_pending(*, batch: int = CONFIRMATION_BATCH) -> OutboxResult:
@@ -244,7 +243,7 @@ def confirmation_emails_send_pending(*, batch: int = CONFIRMATION_BATCH) -> Outb
     if next_retry is not None and confirmation_emails_send.get_backend().supports_defer:
         # Nothing else may come along to drain the outbox again: queue the retry ourselves.
         confirmation_emails_send.using(run_after=next_retry).enqueue()
-    return OutboxResult(**totals, next_retry=next_retry)
+    return OutboxResult(**totals)
 
 
 def _confirmation_email_attempt(pending: PendingConfirmationEmail) -> str:

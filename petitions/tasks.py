@@ -1,5 +1,7 @@
 """Background work for petitions: the confirmation emails, the count refresher, the purge."""
 
+from dataclasses import asdict
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.tasks import task
@@ -42,13 +44,7 @@ def confirmation_emails_send() -> dict:
     """Drain the confirmation outbox: send every email that is due (queued after signing)."""
     from petitions.services import confirmation_emails_send_pending
 
-    result = confirmation_emails_send_pending()
-    return {
-        "sent": result.sent,
-        "not_needed": result.not_needed,
-        "retrying": result.retrying,
-        "given_up": result.given_up,
-    }
+    return asdict(confirmation_emails_send_pending())
 
 
 @task()
@@ -68,9 +64,4 @@ def signatures_purge_run() -> dict:
     """Retention (expired unconfirmed signatures, old IP hashes) for a scheduler to run daily."""
     from petitions.services import signatures_purge
 
-    result = signatures_purge()
-    return {
-        "unconfirmed_deleted": result.unconfirmed_deleted,
-        "ip_hashes_cleared": result.ip_hashes_cleared,
-        "rate_limit_rows_deleted": result.rate_limit_rows_deleted,
-    }
+    return asdict(signatures_purge())
