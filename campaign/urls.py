@@ -9,7 +9,13 @@ campaign_patterns = [
     path("appeals/", views.appeal_list, name="appeal_list"),
     path("appeals/<slug:slug>/", views.appeal_detail, name="appeal_detail"),
     path("figures/", views.figures, name="figures"),
+    path("appeals/<slug:slug>/card.png", views.appeal_card, name="appeal_card"),
     path("privacy/", views.privacy, name="privacy"),
+    path("about/", views.about, name="about"),
+    path("theme.css", views.theme_css, name="theme_css"),
+    path("logo.svg", views.logo, name="logo"),
+    path("favicon.ico", views.logo, name="favicon"),
+    path("card.png", views.site_card, name="site_card"),
     path("healthz", views.healthz, name="healthz"),
 ]
 
