@@ -68,6 +68,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "campaign.urls"
+# A refused form token gets the site's own page, which never reads the request body again.
+CSRF_FAILURE_VIEW = "campaign.errors.csrf_failure"
 WSGI_APPLICATION = "campaign.wsgi.application"
 
 TEMPLATES = [

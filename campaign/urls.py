@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from campaign import views
+from campaign import errors, views
 
 campaign_patterns = [
     path("", views.home, name="home"),
@@ -21,3 +21,9 @@ urlpatterns = [
     path("anymail/", include("anymail.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
+
+# Error pages that never read the request body or run the CSRF check again (campaign/errors.py).
+handler400 = errors.bad_request
+handler403 = errors.permission_denied
+handler404 = errors.page_not_found
+handler500 = errors.server_error
