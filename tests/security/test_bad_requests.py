@@ -63,3 +63,32 @@ def test_a_post_without_its_csrf_token_gets_our_403_page(browser_client, petitio
     response = browser_client.post(url, {"name": "Leyla"})
     assert response.status_code == 403
     assert b"Please send the form again" in response.content
+
+
+def test_a_body_over_the_cap_gets_413_and_is_not_read(browser_client, petition, settings):
+    url = reverse("petitions:sign", kwargs={"slug": petition.slug})
+    big = b"x" * (50 * 1024 * 1024)
+    body = (
+        b'--b\r\nContent-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n'
+        + browser_client.token.encode()
+        + b'\r\n--b\r\nContent-Disposition: form-data; name="name"\r\n\r\nLeyla\r\n'
+        b'--b\r\nContent-Disposition: form-data; name="f"; filename="a.bin"\r\n\r\n'
+        + big
+        + b"\r\n--b--\r\n"
+    )
+    response = browser_client.generic(
+        "POST", url, body, content_type="multipart/form-data; boundary=b"
+    )
+    assert response.status_code == 413
+    assert b"Too much data" in response.content
+    assert not Signature.objects.exists()
+
+
+def test_a_body_just_under_the_cap_is_read(browser_client, petition, settings):
+    url = reverse("petitions:sign", kwargs={"slug": petition.slug})
+    padding = "x" * (settings.REQUEST_BODY_MAX_BYTES - 200)
+    body = f"csrfmiddlewaretoken={browser_client.token}&name=Leyla&pad={padding}"
+    response = browser_client.generic(
+        "POST", url, body.encode(), content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 400  # the form's own answer: fields are missing
