@@ -11,6 +11,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from campaign.esp import PROVIDERS
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -153,7 +155,9 @@ ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="admin/").strip("/") + "/"
 # ESP such as "mailgun", "postmark", "sendgrid", "amazon_ses", "brevo".
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="campaign@localhost")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
-MAILER = env.str("MAILER", default="console")
+# Unset in production is an error (campaign/checks.py): the console would print confirmation
+# links into the worker's log.
+MAILER = env.str("MAILER", default="console" if DEBUG else "")
 
 
 def mailer_config(name: str) -> dict:
@@ -186,14 +190,16 @@ def mailer_config(name: str) -> dict:
     return {"BACKEND": f"anymail.backends.{name}.EmailBackend", "OPTIONS": options}
 
 
-MAILERS = {"default": mailer_config(MAILER)}
+MAILERS = {"default": mailer_config(MAILER or "console")}
 
 # Tracking webhooks are authenticated twice: HTTP basic auth with ANYMAIL_WEBHOOK_SECRET
-# ("user:password" in the webhook URL) and the ESP's own signature where it signs.
-ANYMAIL = {
-    "WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET", default="") or None,
-    "MAILGUN_WEBHOOK_SIGNING_KEY": env.str("MAILGUN_WEBHOOK_SIGNING_KEY", default="") or None,
-}
+# ("user:password" in the webhook URL) and the ESP's own signature where it signs (the key's
+# variable per provider is in campaign/esp.py, e.g. MAILGUN_WEBHOOK_SIGNING_KEY). Only the
+# MAILER's own webhook is mounted (campaign/webhooks.py); production without these fails
+# `check --deploy`.
+ANYMAIL = {"WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET", default="") or None}
+if (_provider := PROVIDERS.get(MAILER)) and _provider.signing_key:
+    ANYMAIL[_provider.signing_key] = env.str(_provider.signing_key, default="") or None
 ANYMAIL = {key: value for key, value in ANYMAIL.items() if value is not None}
 
 # Background work (sending letters and confirmation emails) runs through Django's tasks

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from campaign import errors, views
+from campaign import errors, views, webhooks
 
 campaign_patterns = [
     path("", views.home, name="home"),
@@ -17,8 +17,8 @@ urlpatterns = [
     path("", include((campaign_patterns, "campaign"))),
     path("petitions/", include("petitions.urls")),
     path("letters/", include("letters.urls")),
-    # The email provider's tracking webhooks (authenticated and signed; see README).
-    path("anymail/", include("anymail.urls")),
+    # The configured email provider's tracking webhook only (campaign/webhooks.py, README).
+    path("anymail/<slug:esp>/tracking/", webhooks.anymail_tracking, name="anymail_tracking"),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 
