@@ -268,3 +268,28 @@ class ExportLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} at {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class RateLimitHit(models.Model):
+    """Attempts per key (an action and a salted IP hash) per time window, for rate limits.
+
+    In PostgreSQL so the limit holds across workers and hosts; one upsert per attempt.
+    """
+
+    key = models.CharField(
+        max_length=100,
+        help_text="What is limited and for whom, e.g. a petition id and a salted IP hash.",
+    )
+    window_seconds = models.PositiveIntegerField()
+    window_start = models.DateTimeField(db_index=True)
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "window_seconds", "window_start"], name="ratelimithit_unique_window"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key[:8]} {self.window_start:%H:%M:%S}/{self.window_seconds}s: {self.hits}"

@@ -237,25 +237,3 @@ class PendingConfirmationEmail(models.Model):
 
     def __str__(self) -> str:
         return f"email for signature {self.signature_id} after {self.send_after:%H:%M:%S}"
-
-
-class RateLimitHit(models.Model):
-    """Sign attempts per client (salted IP hash) per petition per time window.
-
-    In PostgreSQL so the limit holds across workers and hosts; one upsert per attempt.
-    """
-
-    key = models.CharField(max_length=100, help_text="Petition id and salted IP hash.")
-    window_seconds = models.PositiveIntegerField()
-    window_start = models.DateTimeField(db_index=True)
-    hits = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["key", "window_seconds", "window_start"], name="ratelimithit_unique_window"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.key[:8]} {self.window_start:%H:%M:%S}/{self.window_seconds}s: {self.hits}"

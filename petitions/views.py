@@ -10,10 +10,10 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from campaign.lib.ratelimit import client_ip, ip_hash, rate_limit_hit
 from petitions import selectors, services
 from petitions.forms import SignatureForm
 from petitions.models import Petition, Signature
-from petitions.ratelimit import client_ip, ip_hash, rate_limit_hit
 from petitions.tokens import (
     TokenExpired,
     TokenInvalid,
