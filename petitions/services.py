@@ -288,9 +288,7 @@ def _confirmation_email_attempt(pending: PendingConfirmationEmail) -> str:
 
 def signature_confirm(*, signature_id: int) -> Signature | None:
     """Confirm a signature; confirming again changes nothing. None if it no longer exists."""
-    Signature.objects.filter(pk=signature_id, confirmed_at__isnull=True).update(
-        confirmed_at=timezone.now()
-    )
+    Signature.objects.unconfirmed().filter(pk=signature_id).update(confirmed_at=timezone.now())
     return Signature.objects.select_related("petition__appeal").filter(pk=signature_id).first()
 
 
@@ -485,9 +483,9 @@ def signatures_purge(*, now: datetime | None = None) -> PurgeResult:
     now = now or timezone.now()
     expiry = now - timedelta(days=settings.PETITION_CONFIRMATION_DAYS)
     # A row already counted (petition counting on signing) stays: the count never goes back.
-    _, by_model = Signature.objects.filter(
-        confirmed_at__isnull=True, is_counted=False, created_at__lt=expiry
-    ).delete()
+    _, by_model = (
+        Signature.objects.unconfirmed().filter(is_counted=False, created_at__lt=expiry).delete()
+    )
     # delete() also counts the rows it cascaded to (their queued emails): report signatures.
     deleted = by_model.get(Signature._meta.label, 0)
     cleared = Signature.objects.filter(
