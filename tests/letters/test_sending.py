@@ -117,7 +117,7 @@ def test_the_hourly_cap_per_recipient_defers_the_rest(template, mp, settings):
 def test_without_a_deferring_backend_a_full_hour_leaves_the_letter_queued(template, mp, settings):
     # The development server's immediate backend cannot wait for the next hour; the letter
     # must stay queued rather than be tried again at once, over and over.
-    from tests.letters.conftest import IMMEDIATE_TASKS
+    from tests.factories import IMMEDIATE_TASKS
 
     settings.TASKS = IMMEDIATE_TASKS
     settings.MAILERS = FLAKY
