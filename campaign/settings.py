@@ -294,7 +294,7 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "petitions.ratelimit.client_ip"
+AXES_CLIENT_IP_CALLABLE = "campaign.lib.ratelimit.client_ip"
 AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None  # used only if django-ipware is installed
 AXES_DISABLE_ACCESS_LOG = True  # record failures, not every successful staff login
 # Only staff log in: their sessions end after a working day rather than Django's two weeks.

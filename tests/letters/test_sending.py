@@ -33,7 +33,9 @@ def make_letter(template, recipient, *, sender="ann@example.org", status=Letter.
 
 
 def queued_sends() -> list[DBTaskResult]:
-    return list(DBTaskResult.objects.filter(task_path="letters.tasks.letter_send", status="READY"))
+    return list(
+        DBTaskResult.objects.filter(task_path="letters.services.letter_send", status="READY")
+    )
 
 
 @pytest.mark.django_db(transaction=True)

@@ -7,8 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
+from campaign.lib.canonical import email_canonical
 from petitions import services
-from petitions.canonical import email_canonical
 from petitions.models import PendingConfirmationEmail, Signature
 from tests.petitions.conftest import make_petition
 

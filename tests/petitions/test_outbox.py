@@ -18,7 +18,7 @@ from tests.letters.flaky_backend import FlakyBackend
 from tests.petitions.conftest import make_petition
 
 FLAKY = {"default": {"BACKEND": "tests.letters.flaky_backend.FlakyBackend"}}
-DRAIN_TASK = "petitions.tasks.confirmation_emails_send"
+DRAIN_TASK = "petitions.services.confirmation_emails_send"
 
 
 @pytest.fixture
