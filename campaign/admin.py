@@ -7,9 +7,8 @@ import json
 
 from django.contrib import admin
 
+from campaign.lib.permissions import PERSONAL_DATA
 from campaign.models import Appeal, ExportLog, Figure, Signatory
-
-PERSONAL = "campaign.view_personal_data"
 
 # Export filters an organiser may read in the log: the field (before any `__lookup`) names no
 # person. Every other filter (email, email_canonical, name, postcode, ip_hash, the search `q`,
@@ -105,7 +104,7 @@ class ExportLogAdmin(admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         # A data manager's filter is often someone's email address or name: staff who may not
         # see personal data see that there was such a filter, not its value.
-        shown = "filters" if request.user.has_perm(PERSONAL) else "filters_masked"
+        shown = "filters" if request.user.has_perm(PERSONAL_DATA) else "filters_masked"
         return [f.name if f.name != "filters" else shown for f in ExportLog._meta.fields]
 
     def get_readonly_fields(self, request, obj=None):

@@ -5,10 +5,7 @@ from django.db.models import Q
 from django.db.models.functions import Concat, Lower
 from django.utils import timezone
 
-
-class RecipientManager(models.Manager):
-    def get_by_natural_key(self, slug: str) -> "Recipient":
-        return self.get(slug=slug)
+from campaign.lib.managers import NaturalKeyManager
 
 
 class Recipient(models.Model):
@@ -51,7 +48,8 @@ class Recipient(models.Model):
         db_persist=True,
     )
 
-    objects = RecipientManager()
+    objects = NaturalKeyManager()
+    natural_key_lookups = ("slug",)
 
     class Meta:
         ordering = ["name"]
@@ -61,11 +59,6 @@ class Recipient(models.Model):
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
-
-
-class LetterTemplateManager(models.Manager):
-    def get_by_natural_key(self, slug: str) -> "LetterTemplate":
-        return self.get(slug=slug)
 
 
 class LetterTemplate(models.Model):
@@ -80,7 +73,8 @@ class LetterTemplate(models.Model):
     body = models.TextField(help_text="Places: {recipient_name}, {sender_name}, … (see the docs).")
     is_active = models.BooleanField(default=True)
 
-    objects = LetterTemplateManager()
+    objects = NaturalKeyManager()
+    natural_key_lookups = ("slug",)
 
     def __str__(self) -> str:
         return self.name
