@@ -2,16 +2,9 @@
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.urls import reverse
 
-from petitions.models import Petition, Signature
-
-
-@pytest.fixture
-def petition(db):
-    call_command("load_campaign", verbosity=0)
-    return Petition.objects.get()
+from petitions.models import Signature
 
 
 def public_posts(petition) -> list[str]:

@@ -6,7 +6,6 @@ import json
 import pytest
 
 from letters.models import Letter
-from tests.letters.conftest import campaign_content, mp, template  # noqa: F401 - fixtures
 from tests.letters.test_sending import make_letter
 from tests.letters.test_webhooks import BASIC, SIGNING_KEY, mailgun_event
 
@@ -20,7 +19,7 @@ def mailgun(settings):
 
 
 @pytest.fixture
-def sent_letter(template, mp) -> Letter:  # noqa: F811
+def sent_letter(template, mp) -> Letter:
     letter = make_letter(template, mp, status=Letter.Status.SENT)
     letter.esp_message_id = "<20261122.1@mg.example.org>"
     letter.save()
