@@ -49,10 +49,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "anymail",
-    "django_tasks_db",
     "campaign",
     "petitions",
     "letters",
+    # After campaign: its `db_worker` command (kept running through a database outage)
+    # takes the place of django-tasks-db's own.
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -199,6 +201,13 @@ TASKS = {
         "QUEUES": ["default", "email"],
     }
 }
+# Queued by `manage.py db_worker` when it starts and whenever it gets the database back: the
+# outbox drains, so what a killed worker was sending goes out without waiting for a scheduler.
+WORKER_STARTUP_TASKS = [
+    "letters.tasks.letters_send",
+    "letters.tasks.letter_confirmations_send",
+    "petitions.tasks.confirmation_emails_send",
+]
 
 # Behind a proxy that terminates TLS, it sets X-Forwarded-Proto; trust it only when told to.
 if env.bool("DJANGO_BEHIND_PROXY", default=False):
