@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "campaign.languages.LanguageRedirectMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -78,10 +80,12 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "campaign.context_processors.site",
+                "campaign.languages.alternates",
             ],
         },
     },
@@ -114,10 +118,30 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="UTC")
-USE_I18N = True
 USE_TZ = True
+
+# Languages (docs/translations.md). English is the source language and lives at today's URLs
+# (/petitions/…); every other language has its prefix (/az/petitions/…). A browser's first
+# visit to an unprefixed page goes to the visitor's language (cookie, then Accept-Language).
+# Adding a language: its catalogue in locale/<code>/LC_MESSAGES/ and a line here.
+USE_I18N = True
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", "English"),
+    ("az", "Azərbaycanca"),
+    ("fr", "Français"),
+    ("de", "Deutsch"),
+    ("ru", "Русский"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Number separators from CLDR (Babel), as the browser's Intl formats them; English dates as
+# in Britain.
+FORMAT_MODULE_PATH = ["campaign.formats"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -270,7 +294,7 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "petitions.ratelimit.client_ip"
+AXES_CLIENT_IP_CALLABLE = "campaign.lib.ratelimit.client_ip"
 AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None  # used only if django-ipware is installed
 AXES_DISABLE_ACCESS_LOG = True  # record failures, not every successful staff login
 # Only staff log in: their sessions end after a working day rather than Django's two weeks.

@@ -5,10 +5,7 @@ from django.db.models import Q
 from django.db.models.functions import Concat, Lower
 from django.utils import timezone
 
-
-class RecipientManager(models.Manager):
-    def get_by_natural_key(self, slug: str) -> "Recipient":
-        return self.get(slug=slug)
+from campaign.lib.managers import NaturalKeyManager
 
 
 class Recipient(models.Model):
@@ -68,7 +65,8 @@ class Recipient(models.Model):
         db_persist=True,
     )
 
-    objects = RecipientManager()
+    objects = NaturalKeyManager()
+    natural_key_lookups = ("slug",)
 
     class Meta:
         ordering = ["name"]
@@ -92,11 +90,6 @@ class Recipient(models.Model):
         return bool(self.email or self.contact_url or self.postal_address)
 
 
-class LetterTemplateManager(models.Manager):
-    def get_by_natural_key(self, slug: str) -> "LetterTemplate":
-        return self.get(slug=slug)
-
-
 class LetterTemplate(models.Model):
     """A campaign letter with named places for the recipient, the sender and the date."""
 
@@ -115,7 +108,8 @@ class LetterTemplate(models.Model):
     )
     is_active = models.BooleanField(default=True)
 
-    objects = LetterTemplateManager()
+    objects = NaturalKeyManager()
+    natural_key_lookups = ("slug",)
 
     def __str__(self) -> str:
         return self.name

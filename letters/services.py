@@ -13,16 +13,17 @@ from django.core.mail import EmailMultiAlternatives
 from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.template.loader import render_to_string
+from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from campaign.lib.canonical import email_canonical
+from campaign.lib.emails import email_build
+from campaign.lib.ratelimit import rate_limit_hit, rate_parse
 from letters.filling import FilledLetter, fill_letter, single_line
 from letters.models import Letter, LetterTemplate, Recipient, RecipientHourlyCount
 from letters.tokens import confirm_token_make, status_token_make
-from petitions.canonical import email_canonical
-from petitions.ratelimit import rate_limit_hit, rate_parse
 
 logger = logging.getLogger(__name__)
 
@@ -158,8 +159,6 @@ def letter_existing(*, draft: LetterDraft, sender_canonical: str) -> Letter | No
 
 
 def confirmation_email_enqueue(letter_id: int) -> None:
-    from letters.tasks import letter_confirmation_send
-
     letter_confirmation_send.enqueue(letter_id)
 
 
@@ -174,17 +173,7 @@ def confirmation_email_build(letter: Letter) -> EmailMultiAlternatives:
         "days": settings.LETTERS_CONFIRMATION_DAYS,
         "campaign_name": settings.CAMPAIGN_NAME,
     }
-    subject = render_to_string("emails/letter-confirm-subject.txt", context)
-    message = EmailMultiAlternatives(
-        subject=single_line(subject),
-        body=render_to_string("emails/letter-confirm-body.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[letter.sender_email],
-    )
-    message.attach_alternative(
-        render_to_string("emails/letter-confirm-body.html", context), "text/html"
-    )
-    return message
+    return email_build(name="letter-confirm", context=context, to=[letter.sender_email])
 
 
 def letter_confirm(*, letter_id: int) -> Letter:
@@ -201,8 +190,6 @@ def letter_confirm(*, letter_id: int) -> Letter:
 
 
 def letter_send_enqueue(*, letter_id: int, attempt: int, run_after: datetime | None = None) -> None:
-    from letters.tasks import letter_send
-
     task = letter_send
     if run_after is not None:
         if not task.get_backend().supports_defer:
@@ -219,15 +206,15 @@ def letter_message_build(letter: Letter) -> EmailMultiAlternatives:
     from_address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
     display = single_line(f"{letter.sender_name} via {settings.CAMPAIGN_NAME}")
     context = {"letter": letter, "paragraphs": [p for p in letter.body.split("\n\n") if p.strip()]}
-    message = EmailMultiAlternatives(
+    message = email_build(
+        name="letter",
+        context=context,
         subject=single_line(letter.subject),
-        body=render_to_string("emails/letter-body.txt", context),
         from_email=formataddr((display, from_address)),
         to=[formataddr((single_line(letter.recipient_name), letter.recipient_email))],
         cc=[letter.sender_email] if letter.copy_to_sender else [],
         reply_to=[formataddr((single_line(letter.sender_name), letter.sender_email))],
     )
-    message.attach_alternative(render_to_string("emails/letter-body.html", context), "text/html")
     # anymail: tags and metadata so webhooks and the ESP's logs identify the letter.
     message.tags = ["letter", letter.template.slug]
     message.metadata = {"letter_id": str(letter.pk)}
@@ -470,3 +457,23 @@ def recipients_import_csv(*, text: str) -> ImportReport:
         else:
             report.unchanged.append(slug)
     return report
+
+
+# Tasks for the worker (`manage.py db_worker`). They live beside the services they run, so
+# nothing imports in a circle (docs/architecture.md).
+
+
+@task(queue_name="email")
+def letter_confirmation_send(letter_id: int) -> bool:
+    """Send the sender the link that confirms their address, while the letter awaits it."""
+    letter = Letter.objects.filter(pk=letter_id, status=Letter.Status.AWAITING_CONFIRMATION).first()
+    if letter is None:
+        return False
+    confirmation_email_build(letter).send()
+    return True
+
+
+@task(queue_name="email")
+def letter_send(letter_id: int, attempt: int = 1) -> str:
+    """Send a confirmed letter; a failure re-enqueues this task with back-off."""
+    return letter_deliver(letter_id=letter_id, attempt=attempt)

@@ -25,8 +25,8 @@ from email.utils import parsedate_to_datetime
 from django.conf import settings
 from django.utils import timezone
 
+from campaign.lib.ratelimit import rate_limit_hit, rate_parse
 from letters.models import ProviderBackoff
-from petitions.ratelimit import rate_limit_hit, rate_parse
 
 logger = logging.getLogger("letters.representatives")
 

@@ -6,11 +6,12 @@ inactive, never deleted: letters point at them.
 """
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.tasks import task
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -156,3 +157,9 @@ def representatives_sync(*, provider: str) -> SyncReport:
         leaving.update(is_active=False)
     logger.info("%s", report.summary())
     return report
+
+
+@task(queue_name="default")
+def representatives_sync_task(provider: str) -> dict:
+    """sync_representatives for a scheduler: every current member of one parliament."""
+    return asdict(representatives_sync(provider=provider))

@@ -33,7 +33,9 @@ def make_letter(template, recipient, *, sender="ann@example.org", status=Letter.
 
 
 def queued_sends() -> list[DBTaskResult]:
-    return list(DBTaskResult.objects.filter(task_path="letters.tasks.letter_send", status="READY"))
+    return list(
+        DBTaskResult.objects.filter(task_path="letters.services.letter_send", status="READY")
+    )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -115,7 +117,7 @@ def test_the_hourly_cap_per_recipient_defers_the_rest(template, mp, settings):
 def test_without_a_deferring_backend_a_full_hour_leaves_the_letter_queued(template, mp, settings):
     # The development server's immediate backend cannot wait for the next hour; the letter
     # must stay queued rather than be tried again at once, over and over.
-    from tests.letters.conftest import IMMEDIATE_TASKS
+    from tests.factories import IMMEDIATE_TASKS
 
     settings.TASKS = IMMEDIATE_TASKS
     settings.MAILERS = FLAKY

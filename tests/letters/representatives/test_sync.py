@@ -6,8 +6,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from letters.models import Letter, Recipient
-from letters.tasks import representatives_sync_task
-from tests.letters.conftest import IMMEDIATE_TASKS
+from letters.representatives.sync import representatives_sync_task
+from tests.factories import IMMEDIATE_TASKS
 from tests.letters.representatives.fake_api import CA_ALL, Route, html, recorded
 
 pytestmark = pytest.mark.django_db
