@@ -7,9 +7,8 @@ import json
 
 from django.contrib import admin
 
+from campaign.lib.permissions import PERSONAL_DATA
 from campaign.models import Appeal, ExportLog, Figure, Signatory
-
-PERSONAL = "campaign.view_personal_data"
 
 
 class FigureInline(admin.TabularInline):
@@ -73,7 +72,7 @@ class ExportLogAdmin(admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         # A data manager's search is often someone's email address: staff who may not see
         # personal data see that there was a search, not what it was.
-        shown = "filters" if request.user.has_perm(PERSONAL) else "filters_masked"
+        shown = "filters" if request.user.has_perm(PERSONAL_DATA) else "filters_masked"
         return [f.name if f.name != "filters" else shown for f in ExportLog._meta.fields]
 
     def get_readonly_fields(self, request, obj=None):

@@ -3,7 +3,7 @@
 import csv
 import io
 import logging
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from email.utils import formataddr, parseaddr
 
@@ -13,11 +13,14 @@ from django.core.mail import EmailMultiAlternatives, make_msgid
 from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.template.loader import render_to_string
+from django.tasks import Task, task
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from campaign.lib.canonical import email_canonical
+from campaign.lib.emails import email_build
+from campaign.lib.ratelimit import rate_limit_hit, rate_parse
 from letters.filling import FilledLetter, fill_letter, single_line
 from letters.models import (
     Letter,
@@ -27,8 +30,6 @@ from letters.models import (
     RecipientHourlyCount,
 )
 from letters.tokens import confirm_token_make, status_token_make
-from petitions.canonical import email_canonical
-from petitions.ratelimit import rate_limit_hit, rate_parse
 
 logger = logging.getLogger(__name__)
 
@@ -184,17 +185,7 @@ def confirmation_email_build(letter: Letter) -> EmailMultiAlternatives:
         "days": settings.LETTERS_CONFIRMATION_DAYS,
         "campaign_name": settings.CAMPAIGN_NAME,
     }
-    subject = render_to_string("emails/letter-confirm-subject.txt", context)
-    message = EmailMultiAlternatives(
-        subject=single_line(subject),
-        body=render_to_string("emails/letter-confirm-body.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[letter.sender_email],
-    )
-    message.attach_alternative(
-        render_to_string("emails/letter-confirm-body.html", context), "text/html"
-    )
-    return message
+    return email_build(name="letter-confirm", context=context, to=[letter.sender_email])
 
 
 def letter_message_id_make(*, letter_id: int) -> str:
@@ -222,19 +213,15 @@ def letter_confirm(*, letter_id: int) -> Letter:
 
 def letters_drain_enqueue(*, run_after: datetime | None = None) -> None:
     """Queue a drain of the letters outbox (now, or at run_after)."""
-    from letters.tasks import letters_send
-
     _drain_enqueue(letters_send, run_after=run_after)
 
 
 def letter_confirmations_drain_enqueue(*, run_after: datetime | None = None) -> None:
     """Queue a drain of the confirmation-email outbox (now, or at run_after)."""
-    from letters.tasks import letter_confirmations_send
-
     _drain_enqueue(letter_confirmations_send, run_after=run_after)
 
 
-def _drain_enqueue(task, *, run_after: datetime | None) -> None:
+def _drain_enqueue(task: Task, *, run_after: datetime | None) -> None:
     if run_after is not None:
         if not task.get_backend().supports_defer:
             # The immediate backend of a development server cannot wait; draining again at
@@ -251,16 +238,16 @@ def letter_message_build(letter: Letter) -> EmailMultiAlternatives:
     from_address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
     display = single_line(f"{letter.sender_name} via {settings.CAMPAIGN_NAME}")
     context = {"letter": letter, "paragraphs": [p for p in letter.body.split("\n\n") if p.strip()]}
-    message = EmailMultiAlternatives(
+    message = email_build(
+        name="letter",
+        context=context,
         subject=single_line(letter.subject),
-        body=render_to_string("emails/letter-body.txt", context),
         from_email=formataddr((display, from_address)),
         to=[formataddr((single_line(letter.recipient_name), letter.recipient_email))],
         cc=[letter.sender_email] if letter.copy_to_sender else [],
         reply_to=[formataddr((single_line(letter.sender_name), letter.sender_email))],
         headers={"Message-ID": letter.message_id} if letter.message_id else None,
     )
-    message.attach_alternative(render_to_string("emails/letter-body.html", context), "text/html")
     # anymail: tags and metadata so webhooks and the ESP's logs identify the letter.
     message.tags = ["letter", letter.template.slug]
     message.metadata = {"letter_id": str(letter.pk)}
@@ -599,3 +586,37 @@ def recipients_import_csv(*, text: str) -> ImportReport:
         else:
             report.unchanged.append(slug)
     return report
+
+
+# Tasks for the worker (`manage.py db_worker`). They live beside the services they run, so
+# nothing imports in a circle (docs/architecture.md).
+
+
+# The drains only say "look now": what is to be sent lives in the outbox rows, so a task that
+# died while running only delays a send. A scheduler may enqueue both every few minutes.
+
+
+@task(queue_name="email")
+def letters_send() -> dict:
+    """Send every confirmed letter that is due (queued after confirming, or to retry)."""
+    return asdict(letters_send_pending())
+
+
+@task(queue_name="email")
+def letter_confirmations_send() -> dict:
+    """Send every letter confirmation email that is due (queued after writing, or to retry)."""
+    return asdict(letter_confirmations_send_pending())
+
+
+# Task rows queued by the per-letter tasks of before the outboxes name these: they drain.
+@task(queue_name="email")
+def letter_confirmation_send(letter_id: int) -> dict:
+    """Former per-letter confirmation task: queues the letter's email, then drains."""
+    confirmation_email_enqueue(letter_id)
+    return asdict(letter_confirmations_send_pending())
+
+
+@task(queue_name="email")
+def letter_send(letter_id: int, attempt: int = 1) -> dict:
+    """Former per-letter send task: the letter is in the outbox; drain it."""
+    return asdict(letters_send_pending())

@@ -8,8 +8,7 @@ from django.urls import reverse
 from campaign.groups import DATA_MANAGER, ORGANISER
 from petitions.models import Signature
 from petitions.services import counter_refresh
-from tests.petitions.conftest import make_petition
-from tests.staff import data_manager, organiser, sign, staff_user
+from tests.factories import data_manager, make_petition, organiser, sign, staff_user
 
 EXPORT = reverse("admin:petitions_signature_export")
 CHANGELIST = reverse("admin:petitions_signature_changelist")

@@ -30,8 +30,8 @@ from letters.services import (
 from tests.letters.flaky_backend import FlakyBackend
 
 FLAKY = {"default": {"BACKEND": "tests.letters.flaky_backend.FlakyBackend"}}
-SEND_TASK = "letters.tasks.letters_send"
-CONFIRMATION_TASK = "letters.tasks.letter_confirmations_send"
+SEND_TASK = "letters.services.letters_send"
+CONFIRMATION_TASK = "letters.services.letter_confirmations_send"
 
 
 @pytest.fixture
@@ -193,7 +193,7 @@ def test_without_a_deferring_backend_a_full_hour_leaves_the_letter_queued(
 ):
     # The development server's immediate backend cannot wait for the next hour; the letter
     # stays queued rather than tried again at once, over and over.
-    from tests.letters.conftest import IMMEDIATE_TASKS
+    from tests.factories import IMMEDIATE_TASKS
 
     settings.TASKS = IMMEDIATE_TASKS
     settings.LETTERS_PER_RECIPIENT_PER_HOUR = 1

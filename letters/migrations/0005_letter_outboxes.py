@@ -26,7 +26,7 @@ def queued_letters_into_outbox(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('letters', '0003_recipient_search_trigram_index'),
+        ('letters', '0004_recipient_contact_routes_postcode_lookup_reply_checks'),
     ]
 
     operations = [
