@@ -51,10 +51,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "anymail",
-    "django_tasks_db",
     "campaign",
     "petitions",
     "letters",
+    # After campaign: its `db_worker` command (kept running through a database outage)
+    # takes the place of django-tasks-db's own.
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -240,6 +242,13 @@ TASKS = {
         "QUEUES": ["default", "email"],
     }
 }
+# Queued by `manage.py db_worker` when it starts and whenever it gets the database back: the
+# outbox drains, so what a killed worker was sending goes out without waiting for a scheduler.
+WORKER_STARTUP_TASKS = [
+    "letters.services.letters_send",
+    "letters.services.letter_confirmations_send",
+    "petitions.services.confirmation_emails_send",
+]
 
 # Behind a proxy that terminates TLS, it sets X-Forwarded-Proto; trust it only when told to.
 if env.bool("DJANGO_BEHIND_PROXY", default=False):
@@ -333,3 +342,30 @@ LETTERS_RATE_PER_SENDER = env.str("LETTERS_RATE_PER_SENDER", default="10/1h")
 LETTERS_DAILY_CAP_PER_SENDER = env.int("LETTERS_DAILY_CAP_PER_SENDER", default=20)
 # Sending attempts before a letter is marked failed (back-off: 1, 5, 30, 120 minutes, …).
 LETTERS_MAX_ATTEMPTS = env.int("LETTERS_MAX_ATTEMPTS", default=5)
+
+# Finding a supporter's representative by postcode (letters/representatives/).
+# Base URLs of the two parliaments' APIs: a mirror, or a test server on loopback, can stand in.
+UK_PARLIAMENT_API_URL = env.str(
+    "UK_PARLIAMENT_API_URL", default="https://members-api.parliament.uk"
+).rstrip("/")
+REPRESENT_API_URL = env.str("REPRESENT_API_URL", default="https://represent.opennorth.ca").rstrip(
+    "/"
+)
+# Seconds an outgoing call may take before the supporter is offered the manual path.
+REPRESENTATIVES_API_TIMEOUT = env.float("REPRESENTATIVES_API_TIMEOUT", default=3.0)
+# Calls per API from all our processes together ("count/window"); over it, the manual path.
+REPRESENTATIVES_API_RATE = env.str("REPRESENTATIVES_API_RATE", default="10/1s")
+# Days a postcode's representatives and a member's contact details are kept in the database.
+REPRESENTATIVES_POSTCODE_CACHE_DAYS = env.int("REPRESENTATIVES_POSTCODE_CACHE_DAYS", default=30)
+REPRESENTATIVES_MEMBER_CACHE_DAYS = env.int("REPRESENTATIVES_MEMBER_CACHE_DAYS", default=7)
+# Postcode look-ups per client address (salted hash), so one client cannot drain the API rate.
+REPRESENTATIVES_LOOKUPS_PER_IP = env.str("REPRESENTATIVES_LOOKUPS_PER_IP", default="30/1h")
+
+# "Did they reply?": days after delivery the sender is asked, days before "not yet" is asked
+# again (once), and days a reply link stays valid.
+LETTERS_REPLY_ASK_DAYS = env.int("LETTERS_REPLY_ASK_DAYS", default=14)
+LETTERS_REPLY_ASK_AGAIN_DAYS = env.int("LETTERS_REPLY_ASK_AGAIN_DAYS", default=7)
+LETTERS_REPLY_LINK_DAYS = env.int("LETTERS_REPLY_LINK_DAYS", default=60)
+# Unchanged copies of one letter to one recipient from which the write step asks for a
+# paragraph of the supporter's own.
+LETTERS_IDENTICAL_NUDGE = env.int("LETTERS_IDENTICAL_NUDGE", default=10)

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from letters.models import Letter
-from tests.letters.test_sending import make_letter
+from tests.letters.test_outbox import make_letter
 
 SIGNING_KEY = "test-signing-key"
 BASIC = "hook:secret"
