@@ -6,7 +6,6 @@ import json
 import pytest
 
 from letters.models import Letter
-from tests.letters.test_sending import make_letter
 from tests.letters.test_webhooks import BASIC, SIGNING_KEY, mailgun_event
 
 AUTH = {"HTTP_AUTHORIZATION": "Basic " + base64.b64encode(BASIC.encode()).decode()}
@@ -20,10 +19,20 @@ def mailgun(settings):
 
 @pytest.fixture
 def sent_letter(template, mp) -> Letter:
-    letter = make_letter(template, mp, status=Letter.Status.SENT)
-    letter.esp_message_id = "<20261122.1@mg.example.org>"
-    letter.save()
-    return letter
+    return Letter.objects.create(
+        template=template,
+        recipient=mp,
+        recipient_name=mp.name,
+        recipient_email=mp.email,
+        recipient_email_canonical=mp.email,
+        sender_name="Ann Lee",
+        sender_email="ann@example.org",
+        sender_email_canonical="ann@example.org",
+        subject="Release the maps",
+        body="Dear Jane Smith MP,\n\nPlease act.\n\nAnn Lee",
+        status=Letter.Status.SENT,
+        esp_message_id="<20261122.1@mg.example.org>",
+    )
 
 
 OTHER_WEBHOOKS = [
