@@ -12,7 +12,7 @@ from campaign.selectors import campaign_identity
 from petitions import services
 from petitions.models import PetitionCounter, Signature
 from petitions.tokens import confirm_token_make, withdraw_token_make
-from tests.petitions.conftest import sign_payload
+from tests.factories import sign_payload
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('petitions', '0003_pending_confirmation_email_outbox'),
+        ('petitions', '0004_ratelimithit_moved_to_campaign'),
     ]
 
     operations = [
