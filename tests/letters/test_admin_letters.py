@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from campaign.dashboard import dashboard_read
 from letters.models import Letter, LetterTemplate, Recipient
-from tests.staff import data_manager, organiser
+from tests.factories import data_manager, organiser
 
 SENDER_EMAIL = "sender.secret@example.org"
 

@@ -14,8 +14,8 @@ from django_tasks_db.models import DBTaskResult
 
 from petitions import services
 from petitions.models import PendingConfirmationEmail, Signature
+from tests.factories import make_petition
 from tests.letters.flaky_backend import FlakyBackend
-from tests.petitions.conftest import make_petition
 
 FLAKY = {"default": {"BACKEND": "tests.letters.flaky_backend.FlakyBackend"}}
 DRAIN_TASK = "petitions.services.confirmation_emails_send"
