@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('letters', '0003_recipient_search_trigram_index'),
+        ('letters', '0005_letter_outboxes'),
     ]
 
     operations = [
