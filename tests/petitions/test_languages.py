@@ -3,7 +3,7 @@
 import pytest
 
 from petitions.models import Signature
-from tests.petitions.conftest import sign_payload
+from tests.factories import sign_payload
 
 
 @pytest.mark.usefixtures("immediate_tasks", "no_fill_delay")
