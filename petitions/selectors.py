@@ -4,10 +4,25 @@ import time
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from campaign.models import Figure, Signatory
 from petitions.countries import COUNTRY_NAMES
-from petitions.models import CountryCount, Petition, Signature
+from petitions.models import CountryCount, Petition, PetitionCounter, Signature
+
+
+def counter_read(*, petition: Petition) -> PetitionCounter:
+    """The petition's counter as the scheduler last refreshed it; never writes.
+
+    A page view only reads (the `refresh_counts` job keeps the counter fresh), so the count
+    shown lags the confirmed signatures by about PETITION_COUNT_REFRESH_SECONDS. A petition
+    whose counter row the refresher has not made yet shows 0.
+    """
+    try:
+        return petition.counter
+    except PetitionCounter.DoesNotExist:
+        # By id: an instance given here would be cached as the petition's counter row.
+        return PetitionCounter(petition_id=petition.pk, count=0, refreshed_at=timezone.now())
 
 
 def petition_list() -> QuerySet[Petition]:

@@ -49,7 +49,7 @@ def confirmation_emails_send() -> dict:
 
 @task()
 def counts_refresh() -> int:
-    """Refresh every petition's counter; for a scheduler, beside the refresh on page views."""
+    """Refresh every petition's counter (the scheduler's `refresh_counts` job; pages only read)."""
     from petitions.services import counter_refresh
 
     refreshed = 0

@@ -1,0 +1,29 @@
+"""Heartbeats of the background processes, written by them and read by /healthz."""
+
+from datetime import datetime
+
+from django.utils import timezone
+
+from campaign.models import Heartbeat
+
+SCHEDULER = "scheduler"
+WORKER = "worker"
+
+
+def heartbeat_record(*, name: str, now: datetime | None = None) -> None:
+    """Record that the process `name` is alive now (one upsert)."""
+    Heartbeat.objects.bulk_create(
+        [Heartbeat(name=name, beat_at=now or timezone.now())],
+        update_conflicts=True,
+        unique_fields=["name"],
+        update_fields=["beat_at"],
+    )
+
+
+def heartbeat_ages(*, now: datetime | None = None) -> dict[str, float]:
+    """Seconds since each process last beat, by name."""
+    now = now or timezone.now()
+    return {
+        name: (now - beat_at).total_seconds()
+        for name, beat_at in Heartbeat.objects.values_list("name", "beat_at")
+    }
