@@ -70,7 +70,8 @@ def signatures_invalidate(*, queryset: QuerySet[Signature], by_user: Any = None)
             returned = cursor.fetchall()
     else:  # SQLite on a development machine: one writer at a time, no races to fear
         rows = list(
-            Signature.objects.filter(pk__in=queryset.values("pk"), invalidated_at__isnull=True)
+            Signature.objects.valid()
+            .filter(pk__in=queryset.values("pk"))
             .order_by("pk")
             .values_list("pk", "petition_id", "country", "is_counted", "name")
         )

@@ -9,12 +9,12 @@ from apscheduler.triggers.interval import IntervalTrigger
 from django.core.exceptions import ImproperlyConfigured
 from django_tasks_db.models import DBTaskResult
 
+from campaign.lib.scheduler import jobs_from_settings, trigger_make
 from campaign.models import Heartbeat
-from campaign.scheduler import jobs_from_settings, trigger_make
 from tests.ops.processes import process_env
 
-REFRESH = "petitions.tasks.counts_refresh"
-HEARTBEAT = "campaign.tasks.worker_heartbeat"
+REFRESH = "petitions.services.counts_refresh"
+HEARTBEAT = "campaign.lib.heartbeats.worker_heartbeat"
 
 
 def test_times_are_intervals_or_crontab_lines():
@@ -58,7 +58,7 @@ def test_a_job_naming_nothing_that_exists_stops_the_scheduler_at_start():
     with pytest.raises(ImproperlyConfigured, match="no management command 'purge_everything'"):
         jobs_from_settings({"x": {"when": "every 1m", "command": "purge_everything"}})
     with pytest.raises(ImproperlyConfigured, match="no task"):
-        jobs_from_settings({"x": {"when": "every 1m", "task": "petitions.tasks.nothing"}})
+        jobs_from_settings({"x": {"when": "every 1m", "task": "petitions.services.nothing"}})
 
 
 def test_the_environment_changes_a_jobs_time_or_turns_it_off(monkeypatch):

@@ -15,7 +15,7 @@ from petitions.models import (
 )
 from petitions.moderation import signatures_invalidate
 from petitions.services import SignOutcome
-from tests.petitions.conftest import make_petition
+from tests.factories import make_petition
 
 
 def sign(petition, **overrides) -> services.SignResult:

@@ -2,7 +2,7 @@ import signal
 
 from django.core.management.base import BaseCommand
 
-from campaign.scheduler import Scheduler, jobs_from_settings
+from campaign.lib.scheduler import Scheduler, jobs_from_settings
 
 
 class Command(BaseCommand):

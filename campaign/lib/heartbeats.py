@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from django.tasks import task
 from django.utils import timezone
 
 from campaign.models import Heartbeat
@@ -27,3 +28,12 @@ def heartbeat_ages(*, now: datetime | None = None) -> dict[str, float]:
         name: (now - beat_at).total_seconds()
         for name, beat_at in Heartbeat.objects.values_list("name", "beat_at")
     }
+
+
+@task()
+def worker_heartbeat() -> None:
+    """Record that a worker ran a task just now: /healthz sees a stopped worker by its age.
+
+    The scheduler's `worker_heartbeat` job enqueues it every 30 seconds.
+    """
+    heartbeat_record(name=WORKER)

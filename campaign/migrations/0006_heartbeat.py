@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaign', '0004_staff_groups'),
+        ('campaign', '0005_ratelimithit_shared'),
     ]
 
     operations = [

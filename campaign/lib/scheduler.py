@@ -16,8 +16,10 @@ before it notices.
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
 import re
+import shlex
 import threading
 import zoneinfo
 from collections.abc import Callable
@@ -31,17 +33,20 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.core.management import get_commands
+from django.core.management import call_command, get_commands
 from django.db import DatabaseError, close_old_connections, connection, transaction
-from django.tasks import Task
+from django.tasks import Task, task
 from django.utils.module_loading import import_string
 
-from campaign.heartbeats import SCHEDULER, heartbeat_record
+from campaign.lib.heartbeats import SCHEDULER, heartbeat_record
 
 logger = logging.getLogger(__name__)
 
 # The advisory lock's two keys: the project ("camp" in ASCII) and the scheduler.
 LOCK_KEYS = (0x63616D70, 1)
+
+# What a command printed is kept as its task's result, up to this many characters.
+OUTPUT_KEPT = 4000
 
 INTERVAL = re.compile(r"^every\s+(\d+(?:\.\d+)?)\s*([smhd])$", re.IGNORECASE)
 UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -54,6 +59,16 @@ class Job:
     trigger: BaseTrigger
     task: Task
     args: tuple[Any, ...] = field(default=())
+
+
+@task()
+def command_run(command: str) -> str:
+    """Run a management command line ("purge_signatures", "prune_db_task_results --queue-name
+    *") in the worker, and return what it printed: how a job that is a command runs."""
+    output = io.StringIO()
+    name, *args = shlex.split(command)
+    call_command(name, *args, stdout=output, stderr=output)
+    return output.getvalue()[-OUTPUT_KEPT:]
 
 
 def trigger_make(*, when: str, time_zone: str) -> BaseTrigger:
@@ -85,8 +100,6 @@ def jobs_from_settings(
     schedule: dict[str, dict[str, str]] | None = None, *, time_zone: str | None = None
 ) -> list[Job]:
     """The jobs of settings.SCHEDULE, checked: every task and command must exist."""
-    from campaign.tasks import command_run
-
     schedule = settings.SCHEDULE if schedule is None else schedule
     time_zone = time_zone or settings.TIME_ZONE
     commands = get_commands()
