@@ -384,10 +384,11 @@ def _mark_and_count_portable(*, petition: Petition, batch: int) -> tuple[int, da
 def counter_refresh(*, petition: Petition, force: bool = False) -> PetitionCounter | None:
     """Count the signatures that became countable since the last refresh.
 
-    Runs at most once per PETITION_COUNT_REFRESH_SECONDS per petition (unless `force`), and
-    only in one request at a time: the counter row is taken with FOR UPDATE SKIP LOCKED, so
-    while one request refreshes, the others read the count as it was a moment ago instead of
-    waiting. Returns the refreshed counter, or None when there was nothing to do here.
+    The scheduler runs this every PETITION_COUNT_REFRESH_SECONDS (the `refresh_counts` job);
+    page views only read the counter. Unless `force`, it does nothing when the counter is
+    younger than that. Only one refresh runs at a time: the counter row is taken with FOR
+    UPDATE SKIP LOCKED, so a second one returns at once. Returns the refreshed counter, or None
+    when there was nothing to do here.
     """
     counter_for(petition=petition)
     stale_after = timedelta(seconds=0 if force else settings.PETITION_COUNT_REFRESH_SECONDS)
@@ -403,19 +404,6 @@ def counter_refresh(*, petition: Petition, force: bool = False) -> PetitionCount
     locked.count, locked.refreshed_at = count, refreshed_at
     petition.counter = locked
     return locked
-
-
-def counter_read(*, petition: Petition) -> PetitionCounter:
-    """The counter for a page or count.json: refreshed first if it is older than allowed.
-
-    No COUNT(*): a fresh counter costs nothing beyond the row loaded with the petition; a stale
-    one costs one statement proportional to the signatures since the last refresh.
-    """
-    counter = counter_for(petition=petition)
-    age = timezone.now() - counter.refreshed_at
-    if age.total_seconds() >= settings.PETITION_COUNT_REFRESH_SECONDS:
-        counter = counter_refresh(petition=petition) or counter
-    return counter
 
 
 @dataclass
@@ -516,7 +504,7 @@ def confirmation_emails_send() -> dict:
 
 @task()
 def counts_refresh() -> int:
-    """Refresh every petition's counter; for a scheduler, beside the refresh on page views."""
+    """Refresh every petition's counter (the scheduler's `refresh_counts` job; pages only read)."""
     refreshed = 0
     for petition in Petition.objects.all():
         if counter_refresh(petition=petition, force=True) is not None:

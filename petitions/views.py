@@ -27,7 +27,7 @@ WIDGET_CSP = {**settings.SECURE_CSP, "frame-ancestors": ["*"]}
 
 
 def counter_context(petition: Petition) -> dict:
-    counter = services.counter_read(petition=petition)
+    counter = selectors.counter_read(petition=petition)
     goal = petition.current_goal(counter.count)
     return {
         "count": counter.count,
@@ -60,7 +60,6 @@ def letters_url() -> str:
 def render_petition(
     request: HttpRequest, petition: Petition, form: SignatureForm, status: int = 200
 ) -> HttpResponse:
-    # The counter first: a refresh marks rows counted, which the lists below then include.
     context = counter_context(petition)
     context |= {
         "petition": petition,
