@@ -9,7 +9,7 @@ from django.views.decorators.http import require_safe
 from campaign import selectors, share_card, timeline
 from campaign.models import Appeal
 from letters.selectors import letters_sent_total
-from petitions.services import counter_read
+from petitions.selectors import counter_read
 from petitions.views import counter_context
 
 # Where the call to write a letter points.
