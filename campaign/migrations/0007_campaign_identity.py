@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaign', '0005_ratelimithit_shared'),
+        ('campaign', '0006_heartbeat'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('petitions', '0004_ratelimithit_moved_to_campaign'),
+        ('petitions', '0005_signature_language'),
     ]
 
     operations = [
