@@ -113,6 +113,20 @@ class LetterTemplate(models.Model):
         "ca-commons, directory, or several separated by commas; empty for no postcode step.",
     )
     is_active = models.BooleanField(default=True)
+    # A letter goes out in its template's language. A translation is a template of its own,
+    # pointing at the original, with who translated it (docs/translations.md).
+    language = models.CharField(max_length=10, default="en", help_text="The letter's language.")
+    original = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="translations",
+        help_text="For a translation: the template it translates.",
+    )
+    translator = models.CharField(
+        max_length=200, blank=True, help_text="For a translation: who translated it."
+    )
 
     objects = NaturalKeyManager()
     natural_key_lookups = ("slug",)
@@ -167,6 +181,13 @@ class Letter(models.Model):
     sender_address = models.TextField(max_length=500, blank=True)
     sender_postcode = models.CharField(max_length=20, blank=True)
     copy_to_sender = models.BooleanField(default=False)
+    language = models.CharField(
+        max_length=10,
+        default="en",
+        db_default="en",  # rows written by SQL of their own (bulk loads) are English
+        help_text="The interface language the supporter wrote in; emails to them are in it. "
+        "The letter itself is in its template's language.",
+    )
 
     subject = models.CharField(max_length=200)
     body = models.TextField(max_length=10000, blank=True)
@@ -182,6 +203,14 @@ class Letter(models.Model):
     )
     status_reason = models.TextField(blank=True, help_text="The provider's reason, if any.")
     attempts = models.PositiveSmallIntegerField(default=0)
+    # The outbox: a queued letter is sent by the first drain that finds it due (see
+    # services.letters_send_pending); a failed attempt or a full hour moves send_after on.
+    send_after = models.DateTimeField(
+        null=True, blank=True, help_text="A queued letter is sent not before this time."
+    )
+    # The email's Message-ID, made once when the letter is confirmed and set on every attempt:
+    # a resend after a crash is recognisably the same message.
+    message_id = models.CharField(max_length=255, blank=True)
     esp_message_id = models.CharField(max_length=200, blank=True, db_index=True)
     ip_hash = models.CharField(max_length=64, null=True, blank=True)
 
@@ -212,9 +241,42 @@ class Letter(models.Model):
                 name="letter_custom_recipient_has_email",
             ),
         ]
+        indexes = [
+            # The outbox drain's query: queued letters that are due, oldest first.
+            models.Index(
+                fields=["send_after"],
+                condition=Q(status="queued"),
+                name="letter_queued_send_after_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.sender_name} to {self.recipient_name}"
+
+
+class PendingLetterConfirmation(models.Model):
+    """A letter's confirmation email still to be sent: the letters' confirmation outbox.
+
+    Written in the transaction that saves the letter, deleted once the email has gone (or was
+    given up, or is no longer needed). Drained by services.letter_confirmations_send_pending.
+    """
+
+    letter = models.OneToOneField(
+        Letter, on_delete=models.CASCADE, primary_key=True, related_name="pending_confirmation"
+    )
+    queued_at = models.DateTimeField(default=timezone.now)
+    send_after = models.DateTimeField(
+        default=timezone.now, help_text="Not before this time (later after a failed attempt)."
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["send_after"], name="pendingletterconf_after_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"confirmation email for letter {self.letter_id} after {self.send_after:%H:%M:%S}"
 
 
 class RecipientHourlyCount(models.Model):
