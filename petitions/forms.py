@@ -13,9 +13,9 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from campaign.lib.countries import COUNTRIES, country_choices
 from campaign.lib.text import bidi_controls_strip, has_letter, has_line_break_or_control
 from petitions.consent import CURRENT_CONSENT_VERSION, consent_text
-from petitions.countries import COUNTRIES, country_choices
 from petitions.tokens import TokenInvalid, started_token_make, started_token_read
 
 COUNTRY_CHOICES = [("", _("Choose your country")), *COUNTRIES]

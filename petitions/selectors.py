@@ -10,8 +10,8 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from campaign.lib.countries import country_names
 from campaign.models import Figure, Signatory
-from petitions.countries import country_names
 from petitions.models import (
     CONFIRMED,
     INVALIDATED,

@@ -16,7 +16,7 @@ from letters.filling import CONTROL, NEWLINES
 
 UK = "GB"
 CANADA = "CA"
-COUNTRY_NAMES = {UK: "the United Kingdom", CANADA: "Canada"}
+COUNTRY_NAMES = {UK: "United Kingdom", CANADA: "Canada"}
 POSTCODE_NAMES = {UK: _("a UK postcode"), CANADA: _("a Canadian postal code")}
 EXAMPLES = {UK: "SW1A 1AA", CANADA: "K1A 0B1"}
 
@@ -108,3 +108,8 @@ def postcode_parse(value: str, *, countries: list[str], directory: bool = False)
     raise PostcodeInvalid(
         _("That is not a postcode we recognise: letters, numbers and spaces only.")
     )
+
+
+def provider_country(provider: str) -> str:
+    """The country whose postcodes a provider answers for ("" for the directory)."""
+    return {"uk-commons": UK, "ca-commons": CANADA}.get(provider, "")
