@@ -10,7 +10,12 @@
   if (!counters.length || !window.fetch) {
     return;
   }
-  var format = new Intl.NumberFormat(document.documentElement.lang || "en-GB");
+  // Numbers as the page's language writes them ("15 000" in French), as the server does.
+  var format = new Intl.NumberFormat(document.documentElement.lang || undefined);
+  var gettext = window.gettext || function (text) { return text; };
+  var interpolate = window.interpolate || function (text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (_, name) { return values[name]; });
+  };
 
   function permille(count, goal) {
     if (count <= 0 || goal <= 0) { return 0; }
@@ -53,7 +58,9 @@
     if (progress) {
       progress.setAttribute("aria-valuemax", String(data.goal));
       progress.setAttribute("aria-valuenow", String(Math.min(data.count, data.goal)));
-      progress.setAttribute("aria-valuetext", countText + " / " + goalText);
+      progress.setAttribute("aria-valuetext", interpolate(
+        gettext("%(count)s of %(goal)s"), { count: countText, goal: goalText }, true
+      ));
     }
     if (fill) {
       fill.setAttribute("width", String(permille(data.count, data.goal)));
