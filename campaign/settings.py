@@ -11,6 +11,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from campaign.esp import PROVIDERS
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -58,6 +60,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a body over the cap is refused (413) before anything reads it.
+    "campaign.middleware.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -71,7 +75,16 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+# Request bodies: the public forms' largest post (a 10,000-character letter, percent-encoded) is
+# well under 256 KB; the admin takes CSV imports of up to 5 MB. A larger body gets a 413 before
+# it is read (campaign/middleware.py). Django's own cap on form fields is the same.
+REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=256 * 1024)
+REQUEST_BODY_MAX_BYTES_ADMIN = env.int("REQUEST_BODY_MAX_BYTES_ADMIN", default=6 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
+
 ROOT_URLCONF = "campaign.urls"
+# A refused form token gets the site's own page, which never reads the request body again.
+CSRF_FAILURE_VIEW = "campaign.errors.csrf_failure"
 WSGI_APPLICATION = "campaign.wsgi.application"
 
 TEMPLATES = [
@@ -168,7 +181,9 @@ ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="admin/").strip("/") + "/"
 # ESP such as "mailgun", "postmark", "sendgrid", "amazon_ses", "brevo".
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="campaign@localhost")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
-MAILER = env.str("MAILER", default="console")
+# Unset in production is an error (campaign/checks.py): the console would print confirmation
+# links into the worker's log.
+MAILER = env.str("MAILER", default="console" if DEBUG else "")
 
 
 def mailer_config(name: str) -> dict:
@@ -201,14 +216,16 @@ def mailer_config(name: str) -> dict:
     return {"BACKEND": f"anymail.backends.{name}.EmailBackend", "OPTIONS": options}
 
 
-MAILERS = {"default": mailer_config(MAILER)}
+MAILERS = {"default": mailer_config(MAILER or "console")}
 
 # Tracking webhooks are authenticated twice: HTTP basic auth with ANYMAIL_WEBHOOK_SECRET
-# ("user:password" in the webhook URL) and the ESP's own signature where it signs.
-ANYMAIL = {
-    "WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET", default="") or None,
-    "MAILGUN_WEBHOOK_SIGNING_KEY": env.str("MAILGUN_WEBHOOK_SIGNING_KEY", default="") or None,
-}
+# ("user:password" in the webhook URL) and the ESP's own signature where it signs (the key's
+# variable per provider is in campaign/esp.py, e.g. MAILGUN_WEBHOOK_SIGNING_KEY). Only the
+# MAILER's own webhook is mounted (campaign/webhooks.py); production without these fails
+# `check --deploy`.
+ANYMAIL = {"WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET", default="") or None}
+if (_provider := PROVIDERS.get(MAILER)) and _provider.signing_key:
+    ANYMAIL[_provider.signing_key] = env.str(_provider.signing_key, default="") or None
 ANYMAIL = {key: value for key, value in ANYMAIL.items() if value is not None}
 
 # Background work (sending letters and confirmation emails) runs through Django's tasks
@@ -352,3 +369,51 @@ LETTERS_REPLY_LINK_DAYS = env.int("LETTERS_REPLY_LINK_DAYS", default=60)
 # Unchanged copies of one letter to one recipient from which the write step asks for a
 # paragraph of the supporter's own.
 LETTERS_IDENTICAL_NUDGE = env.int("LETTERS_IDENTICAL_NUDGE", default=10)
+# Periodic jobs. `manage.py scheduler` enqueues each job on the tasks framework when its time
+# comes, and the worker runs it. "when" is an interval ("every 3s", "every 5m", "every 1h") or
+# a crontab line in TIME_ZONE ("15 3 * * *": minute hour day month weekday, weekday by name).
+# "task" is a task's dotted path; "command" a management command line, run by the worker
+# through campaign.lib.scheduler.command_run. Adding a job is one line here; SCHEDULE_<NAME> in the
+# environment replaces a job's "when" (e.g. SCHEDULE_PURGE_LETTERS="0 2 * * *"), and "off"
+# turns it off. Only one scheduler acts at a time, however many are started (docs/deploy.md).
+
+
+def schedule(jobs: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    """The jobs, each with its "when" from SCHEDULE_<NAME> if set; jobs set "off" left out."""
+    result = {}
+    for name, job in jobs.items():
+        when = env.str(f"SCHEDULE_{name.upper()}", default=job["when"]).strip()
+        if when.lower() != "off":
+            result[name] = {**job, "when": when}
+    return result
+
+
+SCHEDULE = schedule(
+    {
+        # The shown count lags the confirmed signatures by about this interval (plus the
+        # worker's polling and the page cache; docs/petitions.md).
+        "refresh_counts": {
+            "when": f"every {PETITION_COUNT_REFRESH_SECONDS:g}s",
+            "task": "petitions.services.counts_refresh",
+        },
+        # Lets /healthz see that a worker runs tasks (campaign/lib/heartbeats.py).
+        "worker_heartbeat": {
+            "when": "every 30s",
+            "task": "campaign.lib.heartbeats.worker_heartbeat",
+        },
+        # The safety net for confirmation emails (the worker sends them a second after signing).
+        "send_confirmation_emails": {"when": "every 5m", "command": "send_confirmation_emails"},
+        "purge_signatures": {"when": "15 3 * * *", "command": "purge_signatures"},
+        "purge_letters": {"when": "30 3 * * *", "command": "purge_letters"},
+        "reconcile_counts": {"when": "0 4 * * *", "command": "reconcile_counts"},
+        # Finished task rows (successful or failed) older than two days.
+        "prune_task_results": {
+            "when": "30 4 * * *",
+            "command": "prune_db_task_results --queue-name * --min-age-days 2",
+        },
+    }
+)
+# How often the acting scheduler records that it is alive, and how often a standby scheduler
+# tries to take over (seconds).
+SCHEDULER_HEARTBEAT_SECONDS = env.float("SCHEDULER_HEARTBEAT_SECONDS", default=10.0)
+SCHEDULER_STANDBY_POLL_SECONDS = env.float("SCHEDULER_STANDBY_POLL_SECONDS", default=5.0)

@@ -18,6 +18,7 @@ URL = "/anymail/mailgun/tracking/"
 
 @pytest.fixture
 def mailgun_webhooks(settings):
+    settings.MAILER = "mailgun"
     settings.ANYMAIL = {"MAILGUN_WEBHOOK_SIGNING_KEY": SIGNING_KEY, "WEBHOOK_SECRET": BASIC}
 
 
