@@ -403,6 +403,8 @@ SCHEDULE = schedule(
         },
         # The safety net for confirmation emails (the worker sends them a second after signing).
         "send_confirmation_emails": {"when": "every 5m", "command": "send_confirmation_emails"},
+        # The same for letters and their confirmation emails (docs/letters.md).
+        "send_letters": {"when": "every 5m", "command": "send_letters"},
         "purge_signatures": {"when": "15 3 * * *", "command": "purge_signatures"},
         "purge_letters": {"when": "30 3 * * *", "command": "purge_letters"},
         "reconcile_counts": {"when": "0 4 * * *", "command": "reconcile_counts"},
