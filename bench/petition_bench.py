@@ -152,7 +152,7 @@ def outbox_measure(petition, drained: int = 5000) -> dict:
 
     queued = PendingConfirmationEmail.objects.filter(signature__petition=petition).count()
     drains = DBTaskResult.objects.filter(
-        task_path="petitions.tasks.confirmation_emails_send"
+        task_path="petitions.services.confirmation_emails_send"
     ).count()
     keep = PendingConfirmationEmail.objects.order_by("pk").values("pk")[drained:]
     PendingConfirmationEmail.objects.filter(pk__in=keep).update(send_after="2100-01-01T00:00Z")

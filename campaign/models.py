@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 
 from campaign.dates import EXACT_PRECISIONS, as_of_display, date_display
+from campaign.lib.managers import NaturalKeyManager
 
 
 class AppealQuerySet(models.QuerySet):
@@ -15,9 +16,8 @@ class AppealQuerySet(models.QuerySet):
         return self.filter(is_published=True)
 
 
-class AppealManager(models.Manager.from_queryset(AppealQuerySet)):
-    def get_by_natural_key(self, slug: str) -> "Appeal":
-        return self.get(slug=slug)
+class AppealManager(NaturalKeyManager.from_queryset(AppealQuerySet)):  # type: ignore[misc]
+    pass
 
 
 class Appeal(models.Model):
@@ -74,6 +74,7 @@ class Appeal(models.Model):
     is_published = models.BooleanField(default=True)
 
     objects = AppealManager()
+    natural_key_lookups = ("slug",)
 
     class Meta:
         ordering = ["position", "slug"]
@@ -99,11 +100,6 @@ class Appeal(models.Model):
     @property
     def paragraphs(self) -> list[str]:
         return [p.strip() for p in self.body.split("\n\n") if p.strip()]
-
-
-class FigureManager(models.Manager):
-    def get_by_natural_key(self, appeal_slug: str, key: str) -> "Figure":
-        return self.get(appeal__slug=appeal_slug, key=key)
 
 
 class Figure(models.Model):
@@ -151,7 +147,8 @@ class Figure(models.Model):
     )
     position = models.PositiveSmallIntegerField(default=0)
 
-    objects = FigureManager()
+    objects = NaturalKeyManager()
+    natural_key_lookups = ("appeal__slug", "key")
 
     class Meta:
         ordering = ["appeal__position", "position", "key"]
@@ -179,11 +176,6 @@ class Figure(models.Model):
     natural_key.dependencies = ["campaign.appeal"]
 
 
-class SignatoryManager(models.Manager):
-    def get_by_natural_key(self, appeal_slug: str, position: int) -> "Signatory":
-        return self.get(appeal__slug=appeal_slug, position=position)
-
-
 class Signatory(models.Model):
     """A person named as signing or supporting an appeal, in the document's order."""
 
@@ -193,7 +185,8 @@ class Signatory(models.Model):
     role = models.CharField(max_length=300, blank=True)
     organisation = models.CharField(max_length=300, blank=True)
 
-    objects = SignatoryManager()
+    objects = NaturalKeyManager()
+    natural_key_lookups = ("appeal__slug", "position")
 
     class Meta:
         ordering = ["appeal__position", "position"]
@@ -268,3 +261,28 @@ class ExportLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} at {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class RateLimitHit(models.Model):
+    """Attempts per key (an action and a salted IP hash) per time window, for rate limits.
+
+    In PostgreSQL so the limit holds across workers and hosts; one upsert per attempt.
+    """
+
+    key = models.CharField(
+        max_length=100,
+        help_text="What is limited and for whom, e.g. a petition id and a salted IP hash.",
+    )
+    window_seconds = models.PositiveIntegerField()
+    window_start = models.DateTimeField(db_index=True)
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "window_seconds", "window_start"], name="ratelimithit_unique_window"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key[:8]} {self.window_start:%H:%M:%S}/{self.window_seconds}s: {self.hits}"

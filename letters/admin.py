@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from campaign.lib.permissions import PERSONAL_DATA
 from letters.models import Letter, LetterTemplate, Recipient
 from letters.services import CSV_COLUMNS, recipients_import_csv
 
@@ -110,7 +111,6 @@ class LetterTemplateAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-PERSONAL = "campaign.view_personal_data"
 LETTER_PERSONAL_FIELDS = {
     "sender_email",
     "sender_email_canonical",
@@ -135,7 +135,7 @@ class LetterAdmin(admin.ModelAdmin):
     # and statuses.
     def get_fields(self, request, obj=None):
         fields = [field.name for field in Letter._meta.fields]
-        if request.user.has_perm(PERSONAL):
+        if request.user.has_perm(PERSONAL_DATA):
             return fields
         return [name for name in fields if name not in LETTER_PERSONAL_FIELDS]
 
@@ -144,7 +144,7 @@ class LetterAdmin(admin.ModelAdmin):
 
     def lookup_allowed(self, lookup, value, request=None):
         if lookup.split("__", 1)[0] in LETTER_PERSONAL_FIELDS and not (
-            request and request.user.has_perm(PERSONAL)
+            request and request.user.has_perm(PERSONAL_DATA)
         ):
             return False
         return super().lookup_allowed(lookup, value, request)

@@ -1,11 +1,14 @@
 """Reading letters and recipients for pages."""
 
 from django.core.cache import cache
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 
 from letters.models import Letter, LetterTemplate, Recipient
 
 SENT_TOTAL_CACHE_KEY = "letters:sent-total"
+
+# (recipient name, letters in each status in the order of Letter.Status, letters in all)
+type LetterRow = tuple[str, list[int], int]
 
 
 def recipient_search(*, query: str, limit: int = 20) -> QuerySet[Recipient]:
@@ -29,14 +32,20 @@ def letters_sent_total() -> int:
     return cache.get_or_set(SENT_TOTAL_CACHE_KEY, lambda: Letter.objects.sent().count(), timeout=60)
 
 
-def letters_per_recipient() -> QuerySet:
-    """Letters sent per recipient name and address, most written-to first."""
-    return (
-        Letter.objects.values("recipient_name", "recipient_email")
-        .annotate(
-            sent=Count("pk", filter=Q(status__in=Letter.SENT_STATUSES)),
-            delivered=Count("pk", filter=Q(status=Letter.Status.DELIVERED)),
-            total=Count("pk"),
-        )
-        .order_by("-sent", "recipient_name")
+def letters_by_recipient_and_status() -> tuple[list[tuple[str, str]], list[LetterRow]]:
+    """The statuses (value, label), and per recipient its letters in each status and in all."""
+    statuses = [(str(value), str(label)) for value, label in Letter.Status.choices]
+    rows: dict[str, dict[str, int]] = {}
+    # The letter's own copy of the name: a recipient the supporter typed in has no row.
+    for recipient, status, n in (
+        Letter.objects.values_list("recipient_name", "status").annotate(n=Count("pk")).order_by()
+    ):
+        rows.setdefault(recipient or "(none)", {})[status] = n
+    table = sorted(
+        (
+            (name, [by_status.get(value, 0) for value, _ in statuses], sum(by_status.values()))
+            for name, by_status in rows.items()
+        ),
+        key=lambda row: (-row[2], row[0]),
     )
+    return statuses, table

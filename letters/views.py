@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
+from campaign.lib.ratelimit import client_ip, ip_hash
 from letters.forms import LetterForm, RecipientSearchForm
 from letters.models import Letter, LetterTemplate, Recipient
 from letters.selectors import recipient_search, template_default
@@ -23,7 +24,6 @@ from letters.tokens import (
     status_token_make,
     status_token_read,
 )
-from petitions.ratelimit import client_ip, ip_hash
 
 
 @require_safe

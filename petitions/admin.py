@@ -17,12 +17,12 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from campaign.lib.permissions import PERSONAL_DATA
 from petitions import moderation
 from petitions.exports import PRESETS, preset_allowed, signatures_export
 from petitions.models import CountryCount, Petition, Signature
 from petitions.services import confirmation_emails_queue
 
-PERSONAL = "campaign.view_personal_data"
 PERSONAL_FIELDS = ("email", "email_canonical", "postcode", "ip_hash")
 
 
@@ -52,7 +52,11 @@ class ConfirmedFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() in {"yes", "no"}:
-            return queryset.filter(confirmed_at__isnull=self.value() == "no")
+            return (
+                queryset.unconfirmed()
+                if self.value() == "no"
+                else queryset.exclude(confirmed_at=None)
+            )
         return queryset
 
 
@@ -65,7 +69,7 @@ class InvalidatedFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() in {"yes", "no"}:
-            return queryset.filter(invalidated_at__isnull=self.value() == "no")
+            return queryset.invalidated() if self.value() == "yes" else queryset.valid()
         return queryset
 
 
@@ -155,7 +159,7 @@ class SignatureAdmin(admin.ModelAdmin):
 
     # Personal data appears only for staff allowed to see it.
     def may_see_personal(self, request: HttpRequest) -> bool:
-        return request.user.has_perm(PERSONAL)
+        return request.user.has_perm(PERSONAL_DATA)
 
     def get_list_display(self, request):
         columns = list(super().get_list_display(request))
@@ -215,7 +219,7 @@ class SignatureAdmin(admin.ModelAdmin):
 
     @admin.action(description="Send the confirmation email again (pending signatures)")
     def resend_confirmation(self, request, queryset: QuerySet[Signature]):
-        pending = queryset.filter(confirmed_at__isnull=True, invalidated_at__isnull=True)
+        pending = queryset.pending()
         ids = list(pending.values_list("pk", flat=True))
         confirmation_emails_queue(signature_ids=ids)
         self.message_user(
@@ -233,7 +237,7 @@ class SignatureAdmin(admin.ModelAdmin):
     )
     def invalidate_same_ip_hash(self, request, queryset):
         hashes = set(queryset.exclude(ip_hash=None).values_list("ip_hash", flat=True))
-        wider = Signature.objects.filter(ip_hash__in=hashes, invalidated_at__isnull=True)
+        wider = Signature.objects.valid().filter(ip_hash__in=hashes)
         return self._confirm_invalidate(
             request, queryset, wider, "invalidate_same_ip_hash", f"{len(hashes)} IP hash(es)"
         )
@@ -250,9 +254,7 @@ class SignatureAdmin(admin.ModelAdmin):
         }
         wider = Signature.objects.none()
         for domain in sorted(domains):
-            wider |= Signature.objects.filter(
-                email_canonical__endswith=f"@{domain}", invalidated_at__isnull=True
-            )
+            wider |= Signature.objects.valid().filter(email_canonical__endswith=f"@{domain}")
         return self._confirm_invalidate(
             request,
             queryset,

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, Count, F, Func, Q, QuerySet, TextField, Value, When
+from django.db.models import Case, Count, F, Func, QuerySet, TextField, Value, When
 from django.db.models.functions import TruncDate
 
 from campaign.exports import (
@@ -20,7 +20,7 @@ from campaign.exports import (
     rows_stream,
 )
 from campaign.models import ExportLog
-from petitions.models import CountryCount, Petition, Signature
+from petitions.models import CONFIRMED, CountryCount, Petition, Signature
 
 
 class UTCText(Func):
@@ -161,10 +161,10 @@ def signatures_filter(
     queryset = Signature.objects.all()
     if petition is not None:
         queryset = queryset.filter(petition=petition)
-    if confirmed is not None:
-        queryset = queryset.filter(confirmed_at__isnull=not confirmed)
     if not include_invalidated:
-        queryset = queryset.filter(invalidated_at__isnull=True)
+        queryset = queryset.valid()
+    if confirmed is not None:
+        queryset = queryset.exclude(confirmed_at=None) if confirmed else queryset.unconfirmed()
     if consented:
         queryset = queryset.filter(consent_to_contact=True)
     if since:
@@ -211,7 +211,7 @@ COUNT_KINDS = {
 
 def counts_by_day(*, petition: Petition | None = None) -> list[tuple[str, str, int, int]]:
     """(petition, day, signed that day, confirmed that day) for valid signatures; two GROUP BYs."""
-    valid = Signature.objects.filter(invalidated_at__isnull=True)
+    valid = Signature.objects.valid()
     if petition is not None:
         valid = valid.filter(petition=petition)
     signed = (
@@ -221,7 +221,7 @@ def counts_by_day(*, petition: Petition | None = None) -> list[tuple[str, str, i
         .order_by()
     )
     confirmed = (
-        valid.filter(confirmed_at__isnull=False)
+        valid.confirmed()
         .annotate(day=TruncDate("confirmed_at"))
         .values_list("petition__slug", "day")
         .annotate(n=Count("id"))
@@ -240,13 +240,13 @@ def counts_by_day(*, petition: Petition | None = None) -> list[tuple[str, str, i
 
 def counts_by_country(*, petition: Petition | None = None) -> list[tuple[str, str, int, int]]:
     """(petition, country, confirmed valid signatures, counted on the public counter)."""
-    valid = Signature.objects.filter(invalidated_at__isnull=True)
+    valid = Signature.objects.valid()
     counters = CountryCount.objects.all()
     if petition is not None:
         valid, counters = valid.filter(petition=petition), counters.filter(petition=petition)
     confirmed = (
         valid.values_list("petition__slug", "country")
-        .annotate(n=Count("id", filter=Q(confirmed_at__isnull=False)))
+        .annotate(n=Count("id", filter=CONFIRMED))
         .order_by()
     )
     rows: dict[tuple[str, str], list[int]] = {}

@@ -21,10 +21,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-
-class PetitionManager(models.Manager):
-    def get_by_natural_key(self, slug: str) -> "Petition":
-        return self.get(slug=slug)
+from campaign.lib.managers import NaturalKeyManager
 
 
 def default_goal_steps() -> list[int]:
@@ -59,7 +56,8 @@ class Petition(models.Model):
         max_length=280, blank=True, help_text="Suggested text for share links."
     )
 
-    objects = PetitionManager()
+    objects = NaturalKeyManager()
+    natural_key_lookups = ("slug",)
 
     def __str__(self) -> str:
         return self.appeal.title
@@ -123,21 +121,33 @@ class CountryCount(models.Model):
         return f"{self.country or '??'}: {self.count}"
 
 
+# The states of a signature, as conditions: for querysets below and for aggregates
+# (`Count("id", filter=CONFIRMED)`), so each is spelled out in one place.
+VALID = Q(invalidated_at__isnull=True)
+INVALIDATED = Q(invalidated_at__isnull=False)
+CONFIRMED = VALID & Q(confirmed_at__isnull=False)
+PENDING = VALID & Q(confirmed_at__isnull=True)
+
+
 class SignatureQuerySet(models.QuerySet):
+    def valid(self) -> "SignatureQuerySet":
+        """Not invalidated by an organiser (confirmed or not)."""
+        return self.filter(VALID)
+
+    def invalidated(self) -> "SignatureQuerySet":
+        return self.filter(INVALIDATED)
+
     def confirmed(self) -> "SignatureQuerySet":
-        return self.filter(confirmed_at__isnull=False)
+        """Valid and confirmed: what the petition counts."""
+        return self.filter(CONFIRMED)
+
+    def pending(self) -> "SignatureQuerySet":
+        """Valid and waiting for its signer to confirm."""
+        return self.filter(PENDING)
 
     def unconfirmed(self) -> "SignatureQuerySet":
+        """Not confirmed, whether valid or not."""
         return self.filter(confirmed_at__isnull=True)
-
-    def valid(self) -> "SignatureQuerySet":
-        return self.filter(invalidated_at__isnull=True)
-
-    def counted(self) -> "SignatureQuerySet":
-        return self.filter(is_counted=True)
-
-    def consented(self) -> "SignatureQuerySet":
-        return self.filter(consent_to_contact=True)
 
 
 class Signature(models.Model):
@@ -206,14 +216,6 @@ class Signature(models.Model):
         parts = self.name.split()
         return parts[0] if parts else ""
 
-    @property
-    def is_confirmed(self) -> bool:
-        return self.confirmed_at is not None
-
-    @property
-    def is_invalidated(self) -> bool:
-        return self.invalidated_at is not None
-
 
 class PendingConfirmationEmail(models.Model):
     """A confirmation email still to be sent: the petition's email outbox.
@@ -237,25 +239,3 @@ class PendingConfirmationEmail(models.Model):
 
     def __str__(self) -> str:
         return f"email for signature {self.signature_id} after {self.send_after:%H:%M:%S}"
-
-
-class RateLimitHit(models.Model):
-    """Sign attempts per client (salted IP hash) per petition per time window.
-
-    In PostgreSQL so the limit holds across workers and hosts; one upsert per attempt.
-    """
-
-    key = models.CharField(max_length=100, help_text="Petition id and salted IP hash.")
-    window_seconds = models.PositiveIntegerField()
-    window_start = models.DateTimeField(db_index=True)
-    hits = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["key", "window_seconds", "window_start"], name="ratelimithit_unique_window"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.key[:8]} {self.window_start:%H:%M:%S}/{self.window_seconds}s: {self.hits}"

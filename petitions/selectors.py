@@ -1,13 +1,25 @@
 """Reading petitions for pages: every query here is bounded by an index, whatever the count."""
 
+import datetime
 import time
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from campaign.models import Figure, Signatory
 from petitions.countries import COUNTRY_NAMES
-from petitions.models import CountryCount, Petition, Signature
+from petitions.models import (
+    CONFIRMED,
+    INVALIDATED,
+    PENDING,
+    VALID,
+    CountryCount,
+    PendingConfirmationEmail,
+    Petition,
+    Signature,
+)
 
 
 def petition_list() -> QuerySet[Petition]:
@@ -90,3 +102,109 @@ def country_counts(*, petition: Petition, limit: int = 10) -> list[CountryRow]:
         CountryRow(code=code, name=COUNTRY_NAMES.get(code, "Not given"), count=count)
         for code, count in rows
     ]
+
+
+# For the organisers' dashboard: one small selector per section, each a fixed number of
+# aggregate queries with FILTER clauses on indexed columns. A COUNT over the signatures is
+# acceptable there (a page for a few staff, not for the public).
+
+
+@dataclass
+class PetitionNumbers:
+    petition: Petition
+    counted: int = 0
+    confirmed: int = 0
+    unconfirmed: int = 0
+    invalidated: int = 0
+    signed_today: int = 0
+    signed_7_days: int = 0
+    confirmed_today: int = 0
+    confirmed_7_days: int = 0
+    goal: int = 0
+    to_goal: int = 0
+    percent: int = 0
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
+
+
+def petition_numbers(*, today: datetime.date) -> list[PetitionNumbers]:
+    """Each petition's counter, goal and signatures by state, today and over 7 days."""
+    today_start = _start_of(today)
+    week_start = _start_of(today - datetime.timedelta(days=6))
+    totals = {
+        row["petition"]: row
+        for row in Signature.objects.values("petition")
+        .annotate(
+            confirmed=Count("id", filter=CONFIRMED),
+            unconfirmed=Count("id", filter=PENDING),
+            invalidated=Count("id", filter=INVALIDATED),
+            signed_today=Count("id", filter=VALID & Q(created_at__gte=today_start)),
+            signed_7_days=Count("id", filter=VALID & Q(created_at__gte=week_start)),
+            confirmed_today=Count("id", filter=CONFIRMED & Q(confirmed_at__gte=today_start)),
+            confirmed_7_days=Count("id", filter=CONFIRMED & Q(confirmed_at__gte=week_start)),
+        )
+        .order_by()
+    }
+    numbers = []
+    for petition in Petition.objects.select_related("appeal", "counter").order_by("slug"):
+        counter = getattr(petition, "counter", None)
+        counted = counter.count if counter else 0
+        row = totals.get(petition.pk, {})
+        goal = petition.current_goal(counted)
+        numbers.append(
+            PetitionNumbers(
+                petition=petition,
+                counted=counted,
+                **{key: value for key, value in row.items() if key != "petition"},
+                goal=goal,
+                to_goal=max(goal - counted, 0),
+                percent=min(100, counted * 100 // goal) if goal else 0,
+            )
+        )
+    return numbers
+
+
+def signed_per_day(*, petitions: list[Petition], days: list[datetime.date]) -> dict[int, list[int]]:
+    """Valid signatures per petition per day, in the order of `days` (0 where none)."""
+    index = {day: i for i, day in enumerate(days)}
+    per_day = {petition.pk: [0] * len(days) for petition in petitions}
+    for petition_id, day, n in (
+        Signature.objects.valid()
+        .filter(created_at__gte=_start_of(days[0]))
+        .annotate(day=TruncDate("created_at"))
+        .values_list("petition", "day")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        if day in index and petition_id in per_day:
+            per_day[petition_id][index[day]] = n
+    return per_day
+
+
+def countries_signed() -> list[tuple[str, str, int]]:
+    """(petition slug, country code, counted signatures), largest first per petition."""
+    return list(
+        CountryCount.objects.filter(count__gt=0)
+        .order_by("petition__slug", "-count", "country")
+        .values_list("petition__slug", "country", "count")
+    )
+
+
+@dataclass(frozen=True)
+class OutboxStatus:
+    waiting: int  # confirmation emails in the outbox, due or waiting for a retry
+    overdue: int  # due for longer than the given time: no worker is sending
+    oldest_queued: datetime.datetime | None
+
+
+def confirmation_outbox_status(*, overdue_after: datetime.timedelta) -> OutboxStatus:
+    outbox = PendingConfirmationEmail.objects.aggregate(
+        waiting=Count("pk"),
+        overdue=Count("pk", filter=Q(send_after__lt=timezone.now() - overdue_after)),
+        oldest=Min("queued_at"),
+    )
+    return OutboxStatus(
+        waiting=outbox["waiting"], overdue=outbox["overdue"], oldest_queued=outbox["oldest"]
+    )

@@ -7,27 +7,31 @@ signature) is explained at the top of petitions/models.py and in docs/petitions.
 import logging
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import connection, transaction
 from django.db.models import Count
+from django.tasks import task
+from django.urls import reverse
 from django.utils import timezone
 
-from petitions.canonical import email_canonical
+from campaign.lib.canonical import email_canonical
+from campaign.lib.emails import email_build
+from campaign.lib.ratelimit import rate_limits_purge
 from petitions.consent import CURRENT_CONSENT_VERSION
 from petitions.models import (
     CountryCount,
     PendingConfirmationEmail,
     Petition,
     PetitionCounter,
-    RateLimitHit,
     Signature,
 )
 from petitions.moderation import signatures_delete
-from petitions.tasks import confirmation_email_build, confirmation_emails_send
+from petitions.tokens import confirm_token_make, withdraw_token_make
 
 logger = logging.getLogger(__name__)
 
@@ -173,6 +177,23 @@ def drain_schedule_forget() -> None:
         _next_drain_at = 0.0
 
 
+def confirmation_email_build(signature: Signature) -> EmailMessage:
+    """The confirmation email for a signature: subject, text and HTML from three templates."""
+    confirm_path = reverse("petitions:confirm", kwargs={"token": confirm_token_make(signature.pk)})
+    withdraw_path = reverse(
+        "petitions:withdraw", kwargs={"token": withdraw_token_make(signature.pk)}
+    )
+    context = {
+        "signature": signature,
+        "petition": signature.petition,
+        "confirm_url": settings.SITE_URL + confirm_path,
+        "withdraw_url": settings.SITE_URL + withdraw_path,
+        "petition_url": settings.SITE_URL + signature.petition.get_absolute_url(),
+        "days": settings.PETITION_CONFIRMATION_DAYS,
+    }
+    return email_build(name="petition-confirm", context=context, to=[signature.email])
+
+
 # A failed send is tried again after these delays, then given up (and logged as an error).
 CONFIRMATION_RETRY_DELAYS = (
     timedelta(minutes=1),
@@ -248,9 +269,7 @@ def _confirmation_email_attempt(pending: PendingConfirmationEmail) -> str:
 
 def signature_confirm(*, signature_id: int) -> Signature | None:
     """Confirm a signature; confirming again changes nothing. None if it no longer exists."""
-    Signature.objects.filter(pk=signature_id, confirmed_at__isnull=True).update(
-        confirmed_at=timezone.now()
-    )
+    Signature.objects.unconfirmed().filter(pk=signature_id).update(confirmed_at=timezone.now())
     return Signature.objects.select_related("petition__appeal").filter(pk=signature_id).first()
 
 
@@ -420,15 +439,41 @@ def signatures_purge(*, now: datetime | None = None) -> PurgeResult:
     now = now or timezone.now()
     expiry = now - timedelta(days=settings.PETITION_CONFIRMATION_DAYS)
     # A row already counted (petition counting on signing) stays: the count never goes back.
-    _, by_model = Signature.objects.filter(
-        confirmed_at__isnull=True, is_counted=False, created_at__lt=expiry
-    ).delete()
+    _, by_model = (
+        Signature.objects.unconfirmed().filter(is_counted=False, created_at__lt=expiry).delete()
+    )
     # delete() also counts the rows it cascaded to (their queued emails): report signatures.
     deleted = by_model.get(Signature._meta.label, 0)
     cleared = Signature.objects.filter(
         ip_hash__isnull=False, created_at__lt=now - timedelta(days=30)
     ).update(ip_hash=None)
-    rate_rows, _ = RateLimitHit.objects.filter(window_start__lt=now - timedelta(days=1)).delete()
+    rate_rows = rate_limits_purge(before=now - timedelta(days=1))
     return PurgeResult(
         unconfirmed_deleted=deleted, ip_hashes_cleared=cleared, rate_limit_rows_deleted=rate_rows
     )
+
+
+# Tasks for the worker (`manage.py db_worker`) and the scheduler. They live beside the services
+# they run, so nothing imports in a circle (docs/architecture.md).
+
+
+@task(queue_name="email")
+def confirmation_emails_send() -> dict:
+    """Drain the confirmation outbox: send every email that is due (queued after signing)."""
+    return asdict(confirmation_emails_send_pending())
+
+
+@task()
+def counts_refresh() -> int:
+    """Refresh every petition's counter; for a scheduler, beside the refresh on page views."""
+    refreshed = 0
+    for petition in Petition.objects.all():
+        if counter_refresh(petition=petition, force=True) is not None:
+            refreshed += 1
+    return refreshed
+
+
+@task()
+def signatures_purge_run() -> dict:
+    """Retention (expired unconfirmed signatures, old IP hashes) for a scheduler to run daily."""
+    return asdict(signatures_purge())

@@ -5,15 +5,15 @@ from urllib.parse import quote, urlencode
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from campaign.lib.ratelimit import client_ip, ip_hash, rate_limit_hit
 from petitions import selectors, services
 from petitions.forms import SignatureForm
 from petitions.models import Petition, Signature
-from petitions.ratelimit import client_ip, ip_hash, rate_limit_hit
 from petitions.tokens import (
     TokenExpired,
     TokenInvalid,
@@ -51,14 +51,9 @@ def share_links(petition: Petition) -> dict[str, str]:
     }
 
 
-def letters_url() -> str | None:
-    """The letters page, once the letters app has one."""
-    for name in ("letters:index", "letters:start", "letters:home"):
-        try:
-            return reverse(name)
-        except NoReverseMatch:
-            continue
-    return None
+def letters_url() -> str:
+    """The letters page: the next thing a supporter may do after signing."""
+    return reverse("letters:start")
 
 
 def render_petition(

@@ -11,8 +11,7 @@ from campaign.dashboard import dashboard_read
 from petitions.models import PendingConfirmationEmail, Signature
 from petitions.moderation import signatures_invalidate
 from petitions.services import counter_refresh
-from tests.petitions.conftest import make_petition
-from tests.staff import organiser, sign
+from tests.factories import make_petition, organiser, sign
 
 DASHBOARD = reverse("admin:dashboard")
 

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from letters.models import Letter, Recipient
-from tests.letters.conftest import ANYMAIL_TEST_MAILER, IMMEDIATE_TASKS
+from tests.factories import ANYMAIL_TEST_MAILER, IMMEDIATE_TASKS
 
 CONFIRM_LINK = re.compile(r"https?://\S+/letters/confirm/\S+/")
 

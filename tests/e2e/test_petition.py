@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.petitions.conftest import IMMEDIATE_TASKS, make_petition
+from tests.factories import IMMEDIATE_TASKS, make_petition
 
 CONFIRM_LINK = re.compile(r"https?://\S+/petitions/confirm/\S+/")
 

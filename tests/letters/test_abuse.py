@@ -9,14 +9,14 @@ from django.utils import timezone
 
 from letters.models import Letter
 from letters.services import letter_message_build
-from tests.letters.conftest import details
-from tests.letters.test_sending import make_letter
+from tests.factories import letter_details
+from tests.letters.test_outbox import make_letter
 
 WRITE = "/letters/write/open-letter/"
 
 
 def send_data(recipient: str, **overrides) -> dict:
-    return details(recipient=recipient, **overrides) | {
+    return letter_details(recipient=recipient, **overrides) | {
         "step": "send",
         "subject": overrides.pop("subject", "Release the maps"),
         "body": "Dear Jane Smith MP,\n\nPlease act.",

@@ -7,13 +7,13 @@ import pytest
 from django.core import mail
 
 from letters.models import Letter
-from tests.letters.conftest import confirm_path, details, outbox_to
+from tests.factories import confirm_path, letter_details, outbox_to
 
 WRITE = "/letters/write/open-letter/"
 
 
 def preview(client, recipient_slug: str | None, **overrides):
-    data = details(**overrides)
+    data = letter_details(**overrides)
     if recipient_slug:
         data["recipient"] = recipient_slug
     return client.post(WRITE, data)
@@ -30,7 +30,7 @@ def send(client, recipient_slug: str | None, **overrides):
     response = preview(client, recipient_slug, **overrides)
     assert response.status_code == 200, response.content.decode()[:2000]
     subject, body = text_from_preview(response)
-    data = details(**overrides) | {"step": "send", "subject": subject, "body": body}
+    data = letter_details(**overrides) | {"step": "send", "subject": subject, "body": body}
     if recipient_slug:
         data["recipient"] = recipient_slug
     return client.post(WRITE, data)
@@ -87,7 +87,7 @@ def test_after_confirmation_exactly_one_letter_goes_out_with_the_right_headers(
 
 @pytest.mark.django_db(transaction=True)
 def test_the_supporter_can_edit_the_letter_before_sending(client, template, mp, immediate_tasks):
-    data = details(recipient=mp.slug) | {
+    data = letter_details(recipient=mp.slug) | {
         "step": "send",
         "subject": "My own subject",
         "body": "Dear Ms Smith,\n\nIn my own words.\n\nAnn",
@@ -147,7 +147,7 @@ def test_a_recipient_without_an_email_is_offered_print_and_mail_program_only(cli
     assert 'value="send"' not in page
     assert 'href="mailto:?subject=' in page
     subject, body = text_from_preview(response)
-    data = details(recipient="unmas", sender_address=None, sender_postcode=None)
+    data = letter_details(recipient="unmas", sender_address=None, sender_postcode=None)
     printed = client.post(WRITE, data | {"step": "print", "subject": subject, "body": body})
     assert printed.status_code == 200
     assert "recipient-address" in printed.content.decode()

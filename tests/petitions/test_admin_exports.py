@@ -15,8 +15,7 @@ from campaign.models import ExportLog
 from petitions.exports import COLUMNS, PRESETS
 from petitions.models import Signature
 from petitions.services import counter_refresh
-from tests.petitions.conftest import make_petition
-from tests.staff import data_manager, organiser, sign
+from tests.factories import data_manager, make_petition, organiser, sign
 
 EXPORT = reverse("admin:petitions_signature_export")
 

@@ -1,6 +1,6 @@
 import pytest
 
-from petitions.canonical import email_canonical
+from campaign.lib.canonical import email_canonical
 
 
 @pytest.mark.parametrize(

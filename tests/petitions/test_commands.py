@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from petitions import services
 from petitions.models import PetitionCounter, Signature
-from petitions.tasks import counts_refresh, signatures_purge_run
+from petitions.services import counts_refresh, signatures_purge_run
 
 pytestmark = pytest.mark.django_db
 

@@ -7,10 +7,10 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
+from campaign.lib.canonical import email_canonical
 from petitions import services
-from petitions.canonical import email_canonical
 from petitions.models import PendingConfirmationEmail, Signature
-from tests.petitions.conftest import make_petition
+from tests.factories import make_petition
 
 CLIENTS = 32
 SIGNINGS = 1000

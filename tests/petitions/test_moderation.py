@@ -7,8 +7,7 @@ from django.urls import reverse
 from petitions.models import CountryCount, PetitionCounter, Signature
 from petitions.moderation import signatures_invalidate
 from petitions.services import counter_refresh, signature_confirm
-from tests.petitions.conftest import IMMEDIATE_TASKS, make_petition
-from tests.staff import data_manager, organiser, sign
+from tests.factories import IMMEDIATE_TASKS, data_manager, make_petition, organiser, sign
 
 CHANGELIST = reverse("admin:petitions_signature_changelist")
 SPAM = "5" * 64

@@ -14,11 +14,11 @@ from django_tasks_db.models import DBTaskResult
 
 from petitions import services
 from petitions.models import PendingConfirmationEmail, Signature
+from tests.factories import make_petition
 from tests.letters.flaky_backend import FlakyBackend
-from tests.petitions.conftest import make_petition
 
 FLAKY = {"default": {"BACKEND": "tests.letters.flaky_backend.FlakyBackend"}}
-DRAIN_TASK = "petitions.tasks.confirmation_emails_send"
+DRAIN_TASK = "petitions.services.confirmation_emails_send"
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.test import RequestFactory
 
-from petitions.ratelimit import Rate, client_ip, ip_hash, rate_limit_hit, rate_parse
+from campaign.lib.ratelimit import Rate, client_ip, ip_hash, rate_limit_hit, rate_parse
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from petitions import services
 from petitions.models import CountryCount, PendingConfirmationEmail, PetitionCounter, Signature
 from petitions.moderation import signatures_invalidate
 from petitions.services import SignOutcome
-from tests.petitions.conftest import make_petition
+from tests.factories import make_petition
 
 
 def sign(petition, **overrides) -> services.SignResult:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from petitions import services
 from petitions.models import PetitionCounter, Signature
 from petitions.tokens import confirm_token_make, withdraw_token_make
-from tests.petitions.conftest import sign_payload
+from tests.factories import sign_payload
 
 pytestmark = pytest.mark.django_db
 

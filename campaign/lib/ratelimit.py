@@ -16,7 +16,7 @@ from django.db import connection
 from django.http import HttpRequest
 from django.utils import timezone
 
-from petitions.models import RateLimitHit
+from campaign.models import RateLimitHit
 
 RATE_PATTERN = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*([smh]?)\s*$")
 UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600}
@@ -110,3 +110,9 @@ def rate_limit_hit(
         cursor.execute(sql, params)
         hits = dict(cursor.fetchall())
     return all(hits[rate.seconds] <= rate.limit for rate in rates)
+
+
+def rate_limits_purge(*, before: datetime) -> int:
+    """Delete the windows that started before `before`; returns how many rows went."""
+    deleted, _ = RateLimitHit.objects.filter(window_start__lt=before).delete()
+    return deleted

@@ -1,0 +1,4 @@
+from campaign.formats import number_symbols
+
+DECIMAL_SEPARATOR, THOUSAND_SEPARATOR = number_symbols("ru")
+NUMBER_GROUPING = 3
