@@ -1,7 +1,14 @@
 from django import forms
 
+from campaign.lib.text import bidi_controls_strip, has_letter
 from letters.filling import CONTROL, NEWLINES
 from letters.models import Recipient
+from letters.representatives.postcodes import (
+    COUNTRY_NAMES,
+    PostcodeInvalid,
+    postcode_parse,
+    provider_country,
+)
 
 ONE_LINE_MESSAGE = "Please keep this on one line, without special characters."
 
@@ -12,9 +19,20 @@ def one_line(value: str) -> str:
     They have no place in a name, subject or address line, and in an email header they are how
     an attacker would add headers of their own.
     """
+    value = bidi_controls_strip(value)
     if NEWLINES.search(value) or CONTROL.search(value):
         raise forms.ValidationError(ONE_LINE_MESSAGE)
     return value.strip()
+
+
+def person_name(value: str, *, empty_message: str) -> str:
+    """A name on one line with at least one letter (not only spaces or invisible characters)."""
+    name = one_line(value)
+    if not name:
+        raise forms.ValidationError(empty_message)
+    if not has_letter(name):
+        raise forms.ValidationError("A name needs at least one letter.")
+    return name
 
 
 class RecipientSearchForm(forms.Form):
@@ -139,16 +157,20 @@ class LetterForm(forms.Form):
         return [self[name] for name in self.DETAIL_FIELDS if name in self.fields]
 
     def clean_recipient_name(self) -> str:
-        return one_line(self.cleaned_data["recipient_name"])
+        if not self.cleaned_data["recipient_name"]:
+            return ""
+        return person_name(
+            self.cleaned_data["recipient_name"],
+            empty_message="Please give the name of the person you are writing to.",
+        )
 
     def clean_recipient_title(self) -> str:
         return one_line(self.cleaned_data["recipient_title"])
 
     def clean_sender_name(self) -> str:
-        name = one_line(self.cleaned_data["sender_name"])
-        if not name:
-            raise forms.ValidationError("Please tell us your name.")
-        return name
+        return person_name(
+            self.cleaned_data["sender_name"], empty_message="Please tell us your name."
+        )
 
     def clean_sender_postcode(self) -> str:
         return one_line(self.cleaned_data["sender_postcode"])
@@ -157,13 +179,78 @@ class LetterForm(forms.Form):
         return one_line(self.cleaned_data["subject"])
 
     def clean_sender_address(self) -> str:
-        value = self.cleaned_data["sender_address"]
+        value = bidi_controls_strip(self.cleaned_data["sender_address"])
         if CONTROL.search(NEWLINES.sub("", value)):
             raise forms.ValidationError("Please use only letters, numbers and punctuation.")
         return value.strip()
 
-    def clean_body(self) -> str:
-        value = self.cleaned_data["body"].replace("\r\n", "\n")
+    def clean_personal_paragraph(self) -> str:
+        value = bidi_controls_strip(self.cleaned_data["personal_paragraph"])
+        value = value.replace("\r\n", "\n")
         if CONTROL.search(NEWLINES.sub("", value.replace("\t", ""))):
             raise forms.ValidationError("Please use only letters, numbers and punctuation.")
         return value.strip()
+
+    def clean_body(self) -> str:
+        value = bidi_controls_strip(self.cleaned_data["body"]).replace("\r\n", "\n")
+        if CONTROL.search(NEWLINES.sub("", value.replace("\t", ""))):
+            raise forms.ValidationError("Please use only letters, numbers and punctuation.")
+        return value.strip()
+
+
+class PostcodeForm(forms.Form):
+    """“Enter your postcode”: the country chosen, or worked out from the postcode's format.
+
+    Everything is checked here, before any call goes out: a postcode that is too long, has
+    control characters, or has another country's format gets a sentence next to the field.
+    """
+
+    template = forms.SlugField(widget=forms.HiddenInput)
+    country = forms.ChoiceField(label="Country", required=False)
+    # No max_length here: postcode_parse says "too long" in words a supporter understands.
+    postcode = forms.CharField(
+        label="Your postcode",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "postal-code", "autocapitalize": "characters", "size": 10}
+        ),
+        error_messages={"required": "Please enter your postcode."},
+    )
+
+    def __init__(self, *args, providers: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.providers = providers
+        countries = [p for p in (provider_country(key) for key in providers) if p]
+        self.countries = countries
+        self.directory = "directory" in providers
+        choices = [("", "Work it out from my postcode")] if len(countries) > 1 else []
+        choices += [(c, COUNTRY_NAMES[c]) for c in countries]
+        if self.directory:
+            choices.append(("other", "Another country"))
+        self.fields["country"].choices = choices
+        if len(choices) <= 1:
+            self.fields["country"].widget = forms.HiddenInput()
+
+    def clean(self):
+        data = super().clean()
+        if "postcode" not in data:
+            return data
+        chosen = data.get("country") or ""
+        countries = [chosen] if chosen in self.countries else self.countries
+        if chosen == "other":
+            countries = []
+        try:
+            data["parsed"] = postcode_parse(
+                data["postcode"], countries=countries, directory=self.directory
+            )
+        except PostcodeInvalid as error:
+            self.add_error("postcode", str(error))
+        return data
+
+    @property
+    def provider(self) -> str:
+        """The provider for the parsed postcode's country."""
+        country = self.cleaned_data["parsed"].country
+        for key in self.providers:
+            if provider_country(key) == country:
+                return key
+        return "directory"
