@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -19,10 +20,10 @@ import psycopg2
 import pytest
 from django.db import connection
 
+from campaign.devdb import Cluster, cluster_start
 from letters.models import Letter, PendingLetterConfirmation
 from letters.services import letter_create
 from tests.letters.test_outbox import draft_for, fast_forward, make_letter
-from tests.pgcluster import Cluster, start_cluster
 from tests.smtp_fake import FakeSMTP
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -211,23 +212,6 @@ def test_finding_2_the_confirmation_email_arrives_once_the_provider_is_back(
     assert worker.alive
 
 
-def pg_ctl(cluster: Cluster, *args: str) -> None:
-    cluster._run(str(cluster.bindir / "pg_ctl"), "-D", str(cluster.datadir), *args)
-
-
-def cluster_restart_parts(cluster: Cluster) -> tuple[Callable[[], None], Callable[[], None]]:
-    """Stop and start the cluster's server, keeping its data (pg_ctl stop -m fast, start)."""
-    options = (
-        f"-p {cluster.port} -c listen_addresses=127.0.0.1 "
-        f"-c unix_socket_directories={cluster.root} -c fsync=off"
-    )
-    log = str(cluster.root / "server.log")
-    return (
-        lambda: pg_ctl(cluster, "-m", "fast", "-w", "stop"),
-        lambda: pg_ctl(cluster, "-o", options, "-l", log, "-w", "-t", "60", "start"),
-    )
-
-
 WRITE_AND_CONFIRM = """
 from letters.models import Letter, LetterTemplate, Recipient
 from letters.services import letter_confirm
@@ -261,8 +245,9 @@ def write_and_confirm(env: dict[str, str], sender: str) -> str:
 
 def test_finding_12_the_worker_waits_through_a_database_restart_and_sends(smtp, tmp_path):
     """Issue 9, finding 12: the worker exited when the database went away, idle or busy."""
-    cluster = start_cluster()  # a cluster of its own, to stop under the worker
-    stop_database, start_database = cluster_restart_parts(cluster)
+    # A cluster of its own, in a folder kept across the restart, to stop under the worker.
+    folder = Path(tempfile.mkdtemp(prefix="campaign-outage-"))
+    cluster = cluster_start(folder=folder, fast=True)
     worker = None
     try:
         env = worker_env(database=cluster.url, smtp=smtp)
@@ -274,10 +259,10 @@ def test_finding_12_the_worker_waits_through_a_database_restart_and_sends(smtp, 
         smtp.stall = 3.0
         busy_id = write_and_confirm(env, "a@example.org")
         smtp.wait_for(1, TIMEOUT)
-        stop_database()
+        cluster.stop()  # a fast shutdown, as `pg_ctl stop`: clients are cut off
         # It logs, waits, tries again (and again), and stays up.
         worker.wait_for_log("The database is unavailable", count=2)
-        start_database()
+        cluster = cluster_start(folder=folder, port=cluster.port, fast=True)
         worker.wait_for_log("The database is reachable again")
         assert worker.alive
 
@@ -294,4 +279,4 @@ def test_finding_12_the_worker_waits_through_a_database_restart_and_sends(smtp, 
         if worker:
             worker.stop()
             print(worker.log())  # shown if the test failed
-        cluster.stop()
+        Cluster(folder, cluster.port, temporary=True).stop()
