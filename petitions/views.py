@@ -12,6 +12,7 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from campaign.lib.ratelimit import client_ip, ip_hash, rate_limit_hit
+from campaign.selectors import appeal_in_language
 from petitions import selectors, services
 from petitions.forms import SignatureForm
 from petitions.models import Petition, Signature
@@ -63,7 +64,11 @@ def render_petition(
     context = counter_context(petition)
     context |= {
         "petition": petition,
-        "appeal": petition.appeal,
+        "appeal": appeal_in_language(
+            petition.appeal,
+            language=translation.get_language(),
+            original="original" in request.GET,
+        ),
         "form": form,
         "recent_signers": selectors.recent_signers(petition=petition),
         "country_counts": selectors.country_counts(petition=petition),
