@@ -9,11 +9,13 @@ would land on a second instance that is then thrown away.
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_safe
+
+from campaign.lib.csv import csv_response
 
 
 class CampaignAdminSite(admin.AdminSite):
@@ -75,12 +77,4 @@ def _counts_export(request: HttpRequest) -> HttpResponse:
     stream, log = counts_export(by=by, petition=petition, user=request.user)
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
     name = f"signature-counts-by-{by}-{petition.slug if petition else 'all'}-{stamp}.csv"
-    return StreamingHttpResponse(
-        stream,
-        content_type="text/csv; charset=utf-8",
-        headers={
-            "Content-Disposition": f'attachment; filename="{name}"',
-            "Cache-Control": "no-store",
-            "X-Export-Log": str(log.pk),
-        },
-    )
+    return csv_response(stream, filename=name, headers={"X-Export-Log": str(log.pk)})
