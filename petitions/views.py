@@ -6,6 +6,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -127,6 +128,7 @@ def petition_sign(request: HttpRequest, slug: str) -> HttpResponse:
         show_name_publicly=data["show_name_publicly"],
         ip_hash=hashed_ip,
         consent_text_version=form.consent_text_version,
+        language=translation.get_language(),
     )
     thanks = reverse("petitions:thanks", kwargs={"slug": petition.slug})
     return redirect(f"{thanks}?{urlencode({'result': result.outcome.value})}")
