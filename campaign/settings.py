@@ -101,6 +101,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "campaign.context_processors.site",
+                # Last: placeholders while a page is rendered for the shared page cache.
+                "campaign.lib.pagecache.page_holes",
                 "campaign.languages.alternates",
             ],
         },
@@ -132,6 +134,9 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# Public pages that do not show a count are kept this many seconds in the page cache at most
+# (an organiser's change in the admin, or `load_campaign`, replaces them at once).
+PAGE_CACHE_SECONDS = env.float("PAGE_CACHE_SECONDS", default=300.0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -410,6 +415,8 @@ SCHEDULE = schedule(
         },
         # The safety net for confirmation emails (the worker sends them a second after signing).
         "send_confirmation_emails": {"when": "every 5m", "command": "send_confirmation_emails"},
+        # The same for letters and their confirmation emails (docs/letters.md).
+        "send_letters": {"when": "every 5m", "command": "send_letters"},
         "purge_signatures": {"when": "15 3 * * *", "command": "purge_signatures"},
         "purge_letters": {"when": "30 3 * * *", "command": "purge_letters"},
         "reconcile_counts": {"when": "0 4 * * *", "command": "reconcile_counts"},

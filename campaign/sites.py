@@ -7,6 +7,8 @@ registers on it would be imported while `admin.site` is being set up, and its re
 would land on a second instance that is then thrown away.
 """
 
+import functools
+
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -16,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from campaign.lib.csv import csv_response
+from campaign.lib.pagecache import page_cache_clear
 
 
 class CampaignAdminSite(admin.AdminSite):
@@ -23,6 +26,20 @@ class CampaignAdminSite(admin.AdminSite):
     site_title = "Campaign admin"
     index_title = "Campaign admin"
     index_template = "admin/campaign_index.html"
+
+    def admin_view(self, view, cacheable=False):
+        """Every admin view; after a change an organiser made (a POST that did not fail), the
+        public pages kept in the page cache are dropped, so the change shows at once."""
+        protected = super().admin_view(view, cacheable)
+
+        @functools.wraps(protected)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            response = protected(request, *args, **kwargs)
+            if request.method == "POST" and response.status_code < 400:
+                page_cache_clear()
+            return response
+
+        return wrapped
 
     def get_urls(self):
         urls = [
