@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from campaign.lib.pagecache import page_cache_clear
 from campaign.models import Campaign
 from campaign.selectors import campaign_identity_forget
 
@@ -38,4 +39,6 @@ class Command(BaseCommand):
             call_command("loaddata", *[str(f) for f in files], verbosity=options["verbosity"])
             if logo_svg:
                 Campaign.objects.update(logo_svg=logo_svg)
+        # The public pages kept in the shared cache show the new content from now on.
         campaign_identity_forget()
+        page_cache_clear()
