@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaign', '0006_heartbeat'),
+        ('campaign', '0007_appeal_translation'),
     ]
 
     operations = [
