@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, make_msgid
 from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.tasks import Task, task
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -317,8 +317,10 @@ def letters_send_pending() -> OutboxResult:
             letter = (
                 Letter.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("template")
-                .filter(status=Letter.Status.QUEUED, send_after__lte=timezone.now())
-                .order_by("send_after", "pk")
+                .filter(status=Letter.Status.QUEUED)
+                # A queued letter without a time (queued by hand) is due too: never stranded.
+                .filter(Q(send_after__lte=timezone.now()) | Q(send_after__isnull=True))
+                .order_by(F("send_after").asc(nulls_first=True), "pk")
                 .first()
             )
             if letter is None:
