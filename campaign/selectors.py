@@ -32,16 +32,18 @@ def series_figures() -> list[Figure]:
     )
 
 
-def appeal_in_language(appeal: Appeal, *, language: str, original: bool = False) -> Appeal:
+def appeal_in_language(appeal: Appeal, *, language: str) -> Appeal:
     """The appeal as a page in `language` shows it: its organisers' translation where one exists.
 
     A copy, never saved: `text_language` says which language its text is in (the documents
-    are English), `translator` who translated it ("" for the original).
+    are English), `translator` who translated it ("" for the original), and `original` is the
+    appeal as the document gives it (None when this is it), shown on the same page.
     """
     shown = copy.copy(appeal)
     shown.text_language = settings.LANGUAGE_CODE
     shown.translator = ""
-    if original or language == settings.LANGUAGE_CODE:
+    shown.original = None
+    if language == settings.LANGUAGE_CODE:
         return shown
     found = AppealTranslation.objects.filter(appeal=appeal, language=language).first()
     if found is not None:
@@ -50,6 +52,7 @@ def appeal_in_language(appeal: Appeal, *, language: str, original: bool = False)
         shown.body = found.body
         shown.text_language = language
         shown.translator = found.translator
+        shown.original = appeal
     return shown
 
 

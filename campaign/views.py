@@ -81,9 +81,7 @@ def appeal_detail(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "campaign/appeal_detail.html",
         {
-            "appeal": selectors.appeal_in_language(
-                appeal, language=translation.get_language(), original="original" in request.GET
-            ),
+            "appeal": selectors.appeal_in_language(appeal, language=translation.get_language()),
             "figures": appeal.figures.all(),
             "signatories": appeal.signatories.all(),
             "petition_url": petition_url(appeal) if appeal.kind == Appeal.Kind.PETITION else "",

@@ -115,7 +115,6 @@ def render_petition(
         "appeal": appeal_in_language(
             petition.appeal,
             language=translation.get_language(),
-            original="original" in request.GET,
         ),
         "form": form,
         "recent_signers": selectors.recent_signers(petition=petition),
