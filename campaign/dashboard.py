@@ -11,7 +11,9 @@ from django.utils import timezone
 
 from campaign.charts import Chart, Margin, Point, Series, date_ticks, line_chart
 from letters.selectors import (
+    LetterOutboxStatus,
     LetterRow,
+    letter_outbox_status,
     letters_by_recipient_and_status,
     recipients_without_route_count,
 )
@@ -44,6 +46,7 @@ class Dashboard:
     emails_overdue: int = 0  # due for longer than OUTBOX_OVERDUE
     oldest_email_queued: datetime.datetime | None = None
     recipients_without_route: int = 0  # active recipients with no email, form or address
+    letter_outbox: LetterOutboxStatus | None = None
 
 
 def signatures_chart(
@@ -99,4 +102,5 @@ def dashboard_read(*, today: datetime.date | None = None) -> Dashboard:
         emails_overdue=outbox.overdue,
         oldest_email_queued=outbox.oldest_queued,
         recipients_without_route=recipients_without_route_count(),
+        letter_outbox=letter_outbox_status(overdue_after=OUTBOX_OVERDUE),
     )
