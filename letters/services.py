@@ -3,7 +3,7 @@
 import csv
 import io
 import logging
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from email.utils import formataddr, parseaddr
 
@@ -114,6 +114,12 @@ def letter_limits_check(*, sender_email: str, ip_hash: str) -> None:
         raise LetterLimitExceeded
 
 
+def letter_personalised(*, draft: LetterDraft, body: str) -> bool:
+    """Whether the sender changed a word of the template's letter (their paragraph counts)."""
+    unchanged = letter_fill(draft=replace(draft, personal_paragraph="")).body
+    return " ".join(body.split()) != " ".join(unchanged.split())
+
+
 def letter_create(
     *, draft: LetterDraft, subject: str, body: str, ip_hash: str
 ) -> tuple[Letter, bool]:
@@ -141,6 +147,7 @@ def letter_create(
         language=draft.language,
         subject=single_line(subject),
         body=body.replace("\r\n", "\n").strip(),
+        personalised=letter_personalised(draft=draft, body=body),
         ip_hash=ip_hash,
     )
     try:
