@@ -7,11 +7,14 @@ registers on it would be imported while `admin.site` is being set up, and its re
 would land on a second instance that is then thrown away.
 """
 
+from typing import Any
+
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import URLPattern, URLResolver, path
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
@@ -22,7 +25,7 @@ class CampaignAdminSite(admin.AdminSite):
     index_title = "Campaign admin"
     index_template = "admin/campaign_index.html"
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern | URLResolver]:
         urls = [
             path("dashboard/", self.admin_view(self.dashboard_view), name="dashboard"),
             path(
@@ -35,7 +38,7 @@ class CampaignAdminSite(admin.AdminSite):
     def may_see_dashboard(request: HttpRequest) -> bool:
         return request.user.has_perm("petitions.view_petition")
 
-    def each_context(self, request):
+    def each_context(self, request: HttpRequest) -> dict[str, Any]:
         context = super().each_context(request)
         context["may_see_dashboard"] = self.may_see_dashboard(request)
         context["may_export_counts"] = request.user.has_perm("campaign.export_signatures")
@@ -53,12 +56,12 @@ class CampaignAdminSite(admin.AdminSite):
         }
         return TemplateResponse(request, "admin/dashboard.html", context)
 
-    def counts_export_view(self, request: HttpRequest) -> HttpResponse:
+    def counts_export_view(self, request: HttpRequest) -> HttpResponseBase:
         return _counts_export(request)
 
 
 @require_safe
-def _counts_export(request: HttpRequest) -> HttpResponse:
+def _counts_export(request: HttpRequest) -> HttpResponseBase:
     from petitions.exports import COUNT_KINDS, counts_export
     from petitions.models import Petition
 

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 
 from letters.filling import CONTROL, NEWLINES
@@ -93,7 +95,9 @@ class LetterForm(forms.Form):
         "copy_to_sender",
     )
 
-    def __init__(self, *args, recipient: Recipient | None, step: str = "details", **kwargs):
+    def __init__(
+        self, *args: Any, recipient: Recipient | None, step: str = "details", **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.recipient = recipient
         self.step = step
@@ -135,7 +139,7 @@ class LetterForm(forms.Form):
             and self.recipient.kind == Recipient.Kind.MEMBER_OF_PARLIAMENT
         )
 
-    def detail_fields(self) -> list:
+    def detail_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.DETAIL_FIELDS if name in self.fields]
 
     def clean_recipient_name(self) -> str:
@@ -160,10 +164,10 @@ class LetterForm(forms.Form):
         value = self.cleaned_data["sender_address"]
         if CONTROL.search(NEWLINES.sub("", value)):
             raise forms.ValidationError("Please use only letters, numbers and punctuation.")
-        return value.strip()
+        return str(value).strip()
 
     def clean_body(self) -> str:
         value = self.cleaned_data["body"].replace("\r\n", "\n")
         if CONTROL.search(NEWLINES.sub("", value.replace("\t", ""))):
             raise forms.ValidationError("Please use only letters, numbers and punctuation.")
-        return value.strip()
+        return str(value).strip()

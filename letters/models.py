@@ -83,7 +83,7 @@ class LetterTemplate(models.Model):
         return (self.slug,)
 
 
-class LetterQuerySet(models.QuerySet):
+class LetterQuerySet(models.QuerySet["Letter"]):
     def sent(self) -> "LetterQuerySet":
         return self.filter(status__in=Letter.SENT_STATUSES)
 

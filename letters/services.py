@@ -216,8 +216,8 @@ def letter_message_build(letter: Letter) -> EmailMultiAlternatives:
         reply_to=[formataddr((single_line(letter.sender_name), letter.sender_email))],
     )
     # anymail: tags and metadata so webhooks and the ESP's logs identify the letter.
-    message.tags = ["letter", letter.template.slug]
-    message.metadata = {"letter_id": str(letter.pk)}
+    message.tags = ["letter", letter.template.slug]  # type: ignore[attr-defined]
+    message.metadata = {"letter_id": str(letter.pk)}  # type: ignore[attr-defined]
     return message
 
 
@@ -312,14 +312,16 @@ STATUS_RANK = {
 }
 
 
-def letter_track(*, message_id: str, event_type: str, reason: str = "", when=None) -> bool:
+def letter_track(
+    *, message_id: str, event_type: str, reason: str = "", when: datetime | None = None
+) -> bool:
     """Apply a provider's tracking event to the letter it concerns; True if the status moved."""
     new_status = EVENT_STATUS.get(event_type)
     if not message_id or new_status is None:
         return False
     with transaction.atomic():
         letter = Letter.objects.select_for_update().filter(esp_message_id=message_id).first()
-        if letter is None or STATUS_RANK[new_status] <= STATUS_RANK[letter.status]:
+        if letter is None or STATUS_RANK[new_status] <= STATUS_RANK[Letter.Status(letter.status)]:
             return False
         letter.status = new_status
         letter.status_reason = (reason or "")[:2000]

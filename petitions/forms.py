@@ -3,16 +3,18 @@
 import copy
 import time
 import unicodedata
+from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 from petitions.consent import CURRENT_CONSENT_VERSION, consent_text
 from petitions.countries import COUNTRIES
+from petitions.models import Petition
 from petitions.tokens import TokenInvalid, started_token_make, started_token_read
 
 COUNTRY_CHOICES = [("", "Choose your country"), *COUNTRIES]
@@ -39,14 +41,20 @@ class CountrySelect(forms.Select):
     once as HTML (COUNTRY_OPTIONS) and only the chosen one is marked on each rendering.
     """
 
-    def __deepcopy__(self, memo: dict) -> "CountrySelect":
+    def __deepcopy__(self, memo: dict[int, Any]) -> "CountrySelect":
         # Share the choices: copying them re-normalises 250 tuples for every form instance.
         result = copy.copy(self)
         result.attrs = self.attrs.copy()
         memo[id(self)] = result
         return result
 
-    def render(self, name, value, attrs=None, renderer=None) -> str:
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: Any = None,
+    ) -> SafeString:
         chosen = "" if value is None else str(value)
         options = "".join(
             selected if code == chosen else plain for code, plain, selected in COUNTRY_OPTIONS
@@ -62,9 +70,9 @@ class CountryField(forms.ChoiceField):
     rest of the signing view's Python put together.
     """
 
-    def __deepcopy__(self, memo: dict) -> "CountryField":
+    def __deepcopy__(self, memo: dict[int, Any]) -> "CountryField":
         result = forms.Field.__deepcopy__(self, memo)
-        result._choices = self._choices
+        result._choices = self._choices  # type: ignore[attr-defined]
         return result
 
 
@@ -122,7 +130,7 @@ class SignatureForm(forms.Form):
     )
     started = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, petition, **kwargs) -> None:
+    def __init__(self, *args: Any, petition: Petition, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.petition = petition
         if not petition.ask_country:
@@ -141,15 +149,15 @@ class SignatureForm(forms.Form):
             raise ValidationError("Your name can only contain letters, spaces and punctuation.")
         if not name:
             raise ValidationError("Enter your name.")
-        return name
+        return str(name)
 
     def clean_postcode(self) -> str:
         postcode = self.cleaned_data.get("postcode", "").strip()
         if has_control_characters(postcode):
             raise ValidationError("The postcode or town can only contain letters and numbers.")
-        return postcode
+        return str(postcode)
 
-    def clean(self) -> dict:
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if self.data.get("website"):
             raise ValidationError(
@@ -170,4 +178,4 @@ class SignatureForm(forms.Form):
                 "details and send it again.",
                 code="too_fast",
             )
-        return cleaned
+        return cleaned or {}

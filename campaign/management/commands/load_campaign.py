@@ -1,8 +1,9 @@
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 
 class Command(BaseCommand):
@@ -11,7 +12,7 @@ class Command(BaseCommand):
         "Fixtures carry natural keys, not primary keys, so loading again updates rows in place."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "folder",
             nargs="?",
@@ -19,7 +20,7 @@ class Command(BaseCommand):
             help="Folder of *.json fixtures (default: fixtures/landmine-maps).",
         )
 
-    def handle(self, *args, folder: str, **options) -> None:
+    def handle(self, *args: Any, folder: str, **options: Any) -> None:
         path = Path(folder)
         files = sorted(path.glob("*.json"))
         if not files:
