@@ -12,6 +12,38 @@ from django.http import HttpRequest
 from campaign.lib.permissions import PERSONAL_DATA
 from campaign.models import Appeal, ExportLog, Figure, Signatory
 
+# Export filters an organiser may read in the log: the field (before any `__lookup`) names no
+# person. Every other filter (email, email_canonical, name, postcode, ip_hash, the search `q`,
+# and any filter added later) is shown as hidden to staff without view_personal_data.
+EXPORT_FILTERS_SHOWN = frozenset(
+    {
+        "petition",
+        "confirmed",
+        "invalidated",
+        "consented",
+        "consent_to_contact",
+        "is_counted",
+        "country",
+        "created_at",
+        "confirmed_at",
+        "since",
+        "until",
+        "by",
+        "all",
+    }
+)
+HIDDEN = "(hidden)"
+
+
+def export_filters_masked(filters: dict) -> dict:
+    """The export's filters with every value that could name a person hidden."""
+    return {
+        key: value
+        if key.split("__", 1)[0] in EXPORT_FILTERS_SHOWN or value in ("", None)
+        else HIDDEN
+        for key, value in (filters or {}).items()
+    }
+
 
 class FigureInline(admin.TabularInline[Any, Any]):
     model = Figure
@@ -72,8 +104,8 @@ class ExportLogAdmin(admin.ModelAdmin[Any]):
     search_fields = ["user__username"]
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        # A data manager's search is often someone's email address: staff who may not see
-        # personal data see that there was a search, not what it was.
+        # A data manager's filter is often someone's email address or name: staff who may not
+        # see personal data see that there was such a filter, not its value.
         shown = "filters" if request.user.has_perm(PERSONAL_DATA) else "filters_masked"
         return [f.name if f.name != "filters" else shown for f in ExportLog._meta.fields]
 
@@ -82,10 +114,8 @@ class ExportLogAdmin(admin.ModelAdmin[Any]):
 
     @admin.display(description="filters")
     def filters_masked(self, obj: ExportLog) -> str:
-        filters = dict(obj.filters or {})
-        if filters.get("q"):
-            filters["q"] = "(a search, hidden)"
-        return json.dumps(filters, ensure_ascii=False, sort_keys=True)
+        masked = export_filters_masked(dict(obj.filters or {}))
+        return json.dumps(masked, ensure_ascii=False, sort_keys=True)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

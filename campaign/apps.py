@@ -17,6 +17,8 @@ class CampaignConfig(AppConfig):
     name = "campaign"
 
     def ready(self) -> None:
+        from campaign import checks  # noqa: F401 - registers the system checks
+
         # The migration made the groups when the models of its day existed; a model added by
         # a later migration (a letter, say) would otherwise be missing from them until someone
         # remembered `manage.py setup_groups`. Same idea as Django's own permissions, which

@@ -12,6 +12,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from campaign.esp import PROVIDERS
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -50,13 +52,17 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "anymail",
-    "django_tasks_db",
     "campaign",
     "petitions",
     "letters",
+    # After campaign: its `db_worker` command (kept running through a database outage)
+    # takes the place of django-tasks-db's own.
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
+    # First: a body over the cap is refused (413) before anything reads it.
+    "campaign.middleware.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -70,7 +76,16 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+# Request bodies: the public forms' largest post (a 10,000-character letter, percent-encoded) is
+# well under 256 KB; the admin takes CSV imports of up to 5 MB. A larger body gets a 413 before
+# it is read (campaign/middleware.py). Django's own cap on form fields is the same.
+REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=256 * 1024)
+REQUEST_BODY_MAX_BYTES_ADMIN = env.int("REQUEST_BODY_MAX_BYTES_ADMIN", default=6 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
+
 ROOT_URLCONF = "campaign.urls"
+# A refused form token gets the site's own page, which never reads the request body again.
+CSRF_FAILURE_VIEW = "campaign.errors.csrf_failure"
 WSGI_APPLICATION = "campaign.wsgi.application"
 
 TEMPLATES = [
@@ -167,7 +182,9 @@ ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="admin/").strip("/") + "/"
 # ESP such as "mailgun", "postmark", "sendgrid", "amazon_ses", "brevo".
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="campaign@localhost")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
-MAILER = env.str("MAILER", default="console")
+# Unset in production is an error (campaign/checks.py): the console would print confirmation
+# links into the worker's log.
+MAILER = env.str("MAILER", default="console" if DEBUG else "")
 
 
 def mailer_config(name: str) -> dict[str, Any]:
@@ -200,14 +217,16 @@ def mailer_config(name: str) -> dict[str, Any]:
     return {"BACKEND": f"anymail.backends.{name}.EmailBackend", "OPTIONS": options}
 
 
-MAILERS = {"default": mailer_config(MAILER)}
+MAILERS = {"default": mailer_config(MAILER or "console")}
 
 # Tracking webhooks are authenticated twice: HTTP basic auth with ANYMAIL_WEBHOOK_SECRET
-# ("user:password" in the webhook URL) and the ESP's own signature where it signs.
-ANYMAIL = {
-    "WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET", default="") or None,
-    "MAILGUN_WEBHOOK_SIGNING_KEY": env.str("MAILGUN_WEBHOOK_SIGNING_KEY", default="") or None,
-}
+# ("user:password" in the webhook URL) and the ESP's own signature where it signs (the key's
+# variable per provider is in campaign/esp.py, e.g. MAILGUN_WEBHOOK_SIGNING_KEY). Only the
+# MAILER's own webhook is mounted (campaign/webhooks.py); production without these fails
+# `check --deploy`.
+ANYMAIL = {"WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET", default="") or None}
+if (_provider := PROVIDERS.get(MAILER)) and _provider.signing_key:
+    ANYMAIL[_provider.signing_key] = env.str(_provider.signing_key, default="") or None
 ANYMAIL = {key: value for key, value in ANYMAIL.items() if value is not None}
 
 # Background work (sending letters and confirmation emails) runs through Django's tasks
@@ -224,6 +243,13 @@ TASKS = {
         "QUEUES": ["default", "email"],
     }
 }
+# Queued by `manage.py db_worker` when it starts and whenever it gets the database back: the
+# outbox drains, so what a killed worker was sending goes out without waiting for a scheduler.
+WORKER_STARTUP_TASKS = [
+    "letters.services.letters_send",
+    "letters.services.letter_confirmations_send",
+    "petitions.services.confirmation_emails_send",
+]
 
 # Behind a proxy that terminates TLS, it sets X-Forwarded-Proto; trust it only when told to.
 if env.bool("DJANGO_BEHIND_PROXY", default=False):
@@ -317,3 +343,30 @@ LETTERS_RATE_PER_SENDER = env.str("LETTERS_RATE_PER_SENDER", default="10/1h")
 LETTERS_DAILY_CAP_PER_SENDER = env.int("LETTERS_DAILY_CAP_PER_SENDER", default=20)
 # Sending attempts before a letter is marked failed (back-off: 1, 5, 30, 120 minutes, …).
 LETTERS_MAX_ATTEMPTS = env.int("LETTERS_MAX_ATTEMPTS", default=5)
+
+# Finding a supporter's representative by postcode (letters/representatives/).
+# Base URLs of the two parliaments' APIs: a mirror, or a test server on loopback, can stand in.
+UK_PARLIAMENT_API_URL = env.str(
+    "UK_PARLIAMENT_API_URL", default="https://members-api.parliament.uk"
+).rstrip("/")
+REPRESENT_API_URL = env.str("REPRESENT_API_URL", default="https://represent.opennorth.ca").rstrip(
+    "/"
+)
+# Seconds an outgoing call may take before the supporter is offered the manual path.
+REPRESENTATIVES_API_TIMEOUT = env.float("REPRESENTATIVES_API_TIMEOUT", default=3.0)
+# Calls per API from all our processes together ("count/window"); over it, the manual path.
+REPRESENTATIVES_API_RATE = env.str("REPRESENTATIVES_API_RATE", default="10/1s")
+# Days a postcode's representatives and a member's contact details are kept in the database.
+REPRESENTATIVES_POSTCODE_CACHE_DAYS = env.int("REPRESENTATIVES_POSTCODE_CACHE_DAYS", default=30)
+REPRESENTATIVES_MEMBER_CACHE_DAYS = env.int("REPRESENTATIVES_MEMBER_CACHE_DAYS", default=7)
+# Postcode look-ups per client address (salted hash), so one client cannot drain the API rate.
+REPRESENTATIVES_LOOKUPS_PER_IP = env.str("REPRESENTATIVES_LOOKUPS_PER_IP", default="30/1h")
+
+# "Did they reply?": days after delivery the sender is asked, days before "not yet" is asked
+# again (once), and days a reply link stays valid.
+LETTERS_REPLY_ASK_DAYS = env.int("LETTERS_REPLY_ASK_DAYS", default=14)
+LETTERS_REPLY_ASK_AGAIN_DAYS = env.int("LETTERS_REPLY_ASK_AGAIN_DAYS", default=7)
+LETTERS_REPLY_LINK_DAYS = env.int("LETTERS_REPLY_LINK_DAYS", default=60)
+# Unchanged copies of one letter to one recipient from which the write step asks for a
+# paragraph of the supporter's own.
+LETTERS_IDENTICAL_NUDGE = env.int("LETTERS_IDENTICAL_NUDGE", default=10)

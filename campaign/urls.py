@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
-from campaign import views
+from campaign import errors, views, webhooks
 
 campaign_patterns = [
     path("", views.home, name="home"),
@@ -19,8 +19,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     # The language switcher posts here (Django's set_language: a cookie, then the same page).
     path("i18n/", include("django.conf.urls.i18n")),
-    # The email provider's tracking webhooks (authenticated and signed; see README).
-    path("anymail/", include("anymail.urls")),
+    # The configured email provider's tracking webhook only (campaign/webhooks.py, README).
+    path("anymail/<slug:esp>/tracking/", webhooks.anymail_tracking, name="anymail_tracking"),
     path(settings.ADMIN_URL, admin.site.urls),
     # The public pages in every language: English at /…, the others at /az/…, /fr/…
     # (docs/translations.md).
@@ -32,3 +32,9 @@ urlpatterns = [
         prefix_default_language=False,
     ),
 ]
+
+# Error pages that never read the request body or run the CSRF check again (campaign/errors.py).
+handler400 = errors.bad_request
+handler403 = errors.permission_denied
+handler404 = errors.page_not_found
+handler500 = errors.server_error

@@ -26,7 +26,24 @@ class Recipient(models.Model):
     constituency = models.CharField(max_length=200, blank=True, help_text="Constituency or area.")
     country = models.CharField(max_length=100, blank=True)
     email = models.EmailField(blank=True, help_text="Only an address the recipient publishes.")
-    contact_url = models.URLField(blank=True, help_text="A public contact page.")
+    contact_url = models.URLField(
+        blank=True, help_text="A public contact form: supporters copy their letter into it."
+    )
+    postal_address = models.TextField(
+        max_length=500, blank=True, help_text="A published postal address, one line per line."
+    )
+    website = models.URLField(blank=True, help_text="The recipient's own web site.")
+    party = models.CharField(max_length=200, blank=True)
+    postcodes = models.TextField(
+        max_length=2000,
+        blank=True,
+        help_text="Postcodes or their beginnings this recipient represents, separated by spaces "
+        "or commas (“EH1 EH2 G12”): the directory's postcode search finds them by these.",
+    )
+    # Where a member of parliament was loaded from (sync_representatives, or a postcode lookup)
+    # and their id there; empty for recipients entered by hand or imported from CSV.
+    provider = models.CharField(max_length=20, blank=True)
+    external_id = models.CharField(max_length=200, blank=True)
     source_note = models.TextField(blank=True, help_text="Where this recipient comes from.")
     is_active = models.BooleanField(default=True)
     # What the recipient search looks in; a trigram index on PostgreSQL (migration 0003) makes a
@@ -53,12 +70,24 @@ class Recipient(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "external_id"],
+                condition=~Q(provider=""),
+                name="recipient_unique_provider_external_id",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
+
+    @property
+    def has_route(self) -> bool:
+        """Whether a letter can reach them at all: an email, a contact form or a postal address."""
+        return bool(self.email or self.contact_url or self.postal_address)
 
 
 class LetterTemplate(models.Model):
@@ -71,6 +100,12 @@ class LetterTemplate(models.Model):
     )
     subject = models.CharField(max_length=200)
     body = models.TextField(help_text="Places: {recipient_name}, {sender_name}, … (see the docs).")
+    postcode_lookup = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Where “Enter your postcode” finds the supporter's representative: uk-commons, "
+        "ca-commons, directory, or several separated by commas; empty for no postcode step.",
+    )
     is_active = models.BooleanField(default=True)
 
     objects = NaturalKeyManager()
@@ -81,6 +116,10 @@ class LetterTemplate(models.Model):
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
+
+    @property
+    def providers(self) -> list[str]:
+        return [key.strip() for key in self.postcode_lookup.split(",") if key.strip()]
 
 
 class LetterQuerySet(models.QuerySet["Letter"]):
@@ -128,12 +167,23 @@ class Letter(models.Model):
     body_removed_at = models.DateTimeField(
         null=True, blank=True, help_text="When the body was removed after the retention period."
     )
+    # False when the letter went out as the template filled it, with no word of the sender's
+    # own: many identical copies to one recipient weigh less, and the write step says so.
+    personalised = models.BooleanField(default=False)
 
     status = models.CharField(
         max_length=25, choices=Status, default=Status.AWAITING_CONFIRMATION, db_index=True
     )
     status_reason = models.TextField(blank=True, help_text="The provider's reason, if any.")
     attempts = models.PositiveSmallIntegerField(default=0)
+    # The outbox: a queued letter is sent by the first drain that finds it due (see
+    # services.letters_send_pending); a failed attempt or a full hour moves send_after on.
+    send_after = models.DateTimeField(
+        null=True, blank=True, help_text="A queued letter is sent not before this time."
+    )
+    # The email's Message-ID, made once when the letter is confirmed and set on every attempt:
+    # a resend after a crash is recognisably the same message.
+    message_id = models.CharField(max_length=255, blank=True)
     esp_message_id = models.CharField(max_length=200, blank=True, db_index=True)
     ip_hash = models.CharField(max_length=64, null=True, blank=True)
 
@@ -164,9 +214,42 @@ class Letter(models.Model):
                 name="letter_custom_recipient_has_email",
             ),
         ]
+        indexes = [
+            # The outbox drain's query: queued letters that are due, oldest first.
+            models.Index(
+                fields=["send_after"],
+                condition=Q(status="queued"),
+                name="letter_queued_send_after_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.sender_name} to {self.recipient_name}"
+
+
+class PendingLetterConfirmation(models.Model):
+    """A letter's confirmation email still to be sent: the letters' confirmation outbox.
+
+    Written in the transaction that saves the letter, deleted once the email has gone (or was
+    given up, or is no longer needed). Drained by services.letter_confirmations_send_pending.
+    """
+
+    letter = models.OneToOneField(
+        Letter, on_delete=models.CASCADE, primary_key=True, related_name="pending_confirmation"
+    )
+    queued_at = models.DateTimeField(default=timezone.now)
+    send_after = models.DateTimeField(
+        default=timezone.now, help_text="Not before this time (later after a failed attempt)."
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["send_after"], name="pendingletterconf_after_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"confirmation email for letter {self.letter_id} after {self.send_after:%H:%M:%S}"
 
 
 class RecipientHourlyCount(models.Model):
@@ -185,3 +268,57 @@ class RecipientHourlyCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient_email_canonical} {self.hour:%Y-%m-%d %H}: {self.sent}"
+
+
+class RepresentativeCache(models.Model):
+    """A representatives API's answer kept for a while, so a surge does not hammer the API.
+
+    Keys: "<provider>:postcode:<POSTCODE>" (30 days) and "<provider>:member:<id>" (7 days).
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    value = models.JSONField()
+    fetched_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class ProviderBackoff(models.Model):
+    """A representatives API that answered 429: no call to it before `not_before`."""
+
+    provider = models.CharField(max_length=20, unique=True)
+    not_before = models.DateTimeField()
+    reason = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.provider} until {self.not_before:%Y-%m-%d %H:%M:%S}"
+
+
+class ReplyCheck(models.Model):
+    """Whether the recipient of a sent letter replied, as its sender told us.
+
+    The first question goes out two weeks after delivery; "not yet" earns one more a week later.
+    `asks` counts the questions sent; `answered_ask` is the question whose link gave the answer.
+    """
+
+    class Answer(models.TextChoices):
+        YES = "yes", "Yes, they replied"
+        NO = "no", "No reply"
+        NOT_YET = "not_yet", "Not yet"
+
+    letter = models.OneToOneField(Letter, on_delete=models.CASCADE, related_name="reply_check")
+    asks = models.PositiveSmallIntegerField(default=0)
+    last_asked_at = models.DateTimeField(null=True, blank=True)
+    answer = models.CharField(max_length=10, choices=Answer, blank=True)
+    answered_ask = models.PositiveSmallIntegerField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(asks__lte=2), name="replycheck_at_most_two_asks"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.letter_id}: {self.answer or 'no answer'}"

@@ -3,17 +3,17 @@
 import csv
 import io
 import logging
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, make_msgid
 from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.tasks import task
+from django.tasks import Task, task
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -22,12 +22,19 @@ from campaign.lib.canonical import email_canonical
 from campaign.lib.emails import email_build
 from campaign.lib.ratelimit import rate_limit_hit, rate_parse
 from letters.filling import FilledLetter, fill_letter, single_line
-from letters.models import Letter, LetterTemplate, Recipient, RecipientHourlyCount
+from letters.models import (
+    Letter,
+    LetterTemplate,
+    PendingLetterConfirmation,
+    Recipient,
+    RecipientHourlyCount,
+)
 from letters.tokens import confirm_token_make, status_token_make
 
 logger = logging.getLogger(__name__)
 
-# Minutes to wait before sending attempt 2, 3, 4, …; the last value repeats.
+# Minutes to wait before sending a letter's attempt 2, 3, 4, …; the last value repeats. After
+# LETTERS_MAX_ATTEMPTS the letter is marked failed.
 BACKOFF_MINUTES = (1, 5, 30, 120, 360)
 
 
@@ -136,7 +143,8 @@ def letter_create(
     try:
         with transaction.atomic():
             letter.save()
-            transaction.on_commit(lambda: confirmation_email_enqueue(letter.pk))
+            # The confirmation email is queued in the letter's own transaction: never lost.
+            confirmation_email_enqueue(letter.pk)
     except IntegrityError:
         existing = letter_existing(draft=draft, sender_canonical=sender_canonical)
         if existing is None:
@@ -159,7 +167,11 @@ def letter_existing(*, draft: LetterDraft, sender_canonical: str) -> Letter | No
 
 
 def confirmation_email_enqueue(letter_id: int) -> None:
-    letter_confirmation_send.enqueue(letter_id)
+    """Queue (again) the letter's confirmation email in the outbox, and a drain after commit."""
+    PendingLetterConfirmation.objects.bulk_create(
+        [PendingLetterConfirmation(letter_id=letter_id)], ignore_conflicts=True
+    )
+    transaction.on_commit(letter_confirmations_drain_enqueue)
 
 
 def confirmation_email_build(letter: Letter) -> EmailMultiAlternatives:
@@ -176,6 +188,12 @@ def confirmation_email_build(letter: Letter) -> EmailMultiAlternatives:
     return email_build(name="letter-confirm", context=context, to=[letter.sender_email])
 
 
+def letter_message_id_make(*, letter_id: int) -> str:
+    """A new Message-ID for a letter, in the sending address's domain."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+    return make_msgid(idstring=f"letter{letter_id}", domain=domain)
+
+
 def letter_confirm(*, letter_id: int) -> Letter:
     """Confirm the sender's address and queue the letter; confirming again changes nothing."""
     with transaction.atomic():
@@ -183,22 +201,36 @@ def letter_confirm(*, letter_id: int) -> Letter:
         if letter.status != Letter.Status.AWAITING_CONFIRMATION:
             return letter
         letter.status = Letter.Status.QUEUED
-        letter.confirmed_at = timezone.now()
-        letter.save(update_fields=["status", "confirmed_at"])
-        transaction.on_commit(lambda: letter_send_enqueue(letter_id=letter.pk, attempt=1))
+        letter.confirmed_at = letter.send_after = timezone.now()
+        # Made once, before any attempt, and committed with the queued status: every attempt,
+        # including one after a crash, sends the same Message-ID.
+        letter.message_id = letter.message_id or letter_message_id_make(letter_id=letter.pk)
+        letter.save(update_fields=["status", "confirmed_at", "send_after", "message_id"])
+        PendingLetterConfirmation.objects.filter(letter_id=letter.pk).delete()
+        transaction.on_commit(letters_drain_enqueue)
     return letter
 
 
-def letter_send_enqueue(*, letter_id: int, attempt: int, run_after: datetime | None = None) -> None:
-    task = letter_send
+def letters_drain_enqueue(*, run_after: datetime | None = None) -> None:
+    """Queue a drain of the letters outbox (now, or at run_after)."""
+    _drain_enqueue(letters_send, run_after=run_after)
+
+
+def letter_confirmations_drain_enqueue(*, run_after: datetime | None = None) -> None:
+    """Queue a drain of the confirmation-email outbox (now, or at run_after)."""
+    _drain_enqueue(letter_confirmations_send, run_after=run_after)
+
+
+def _drain_enqueue(task: Task, *, run_after: datetime | None) -> None:
     if run_after is not None:
         if not task.get_backend().supports_defer:
-            # The immediate backend of a development server cannot wait; running again at
-            # once would only fail again (or loop on a full hour). The letter stays queued.
-            logger.warning("Letter %s stays queued: this task backend cannot defer.", letter_id)
+            # The immediate backend of a development server cannot wait; draining again at
+            # once would only fail again. What is due later stays in the outbox for
+            # `manage.py send_letters`.
+            logger.warning("No drain queued for %s: this task backend cannot defer.", run_after)
             return
         task = task.using(run_after=run_after)
-    task.enqueue(letter_id, attempt)
+    task.enqueue()
 
 
 def letter_message_build(letter: Letter) -> EmailMultiAlternatives:
@@ -214,6 +246,7 @@ def letter_message_build(letter: Letter) -> EmailMultiAlternatives:
         to=[formataddr((single_line(letter.recipient_name), letter.recipient_email))],
         cc=[letter.sender_email] if letter.copy_to_sender else [],
         reply_to=[formataddr((single_line(letter.sender_name), letter.sender_email))],
+        headers={"Message-ID": letter.message_id} if letter.message_id else None,
     )
     # anymail: tags and metadata so webhooks and the ESP's logs identify the letter.
     message.tags = ["letter", letter.template.slug]  # type: ignore[attr-defined]
@@ -233,65 +266,161 @@ def recipient_hour_slot_take(*, address: str, now: datetime) -> bool:
     return True
 
 
-def letter_deliver(*, letter_id: int, attempt: int) -> str:
-    """Send a queued letter once; retry with back-off when the provider fails.
+@dataclass(frozen=True)
+class OutboxResult:
+    sent: int = 0
+    not_needed: int = 0
+    deferred: int = 0
+    retrying: int = 0
+    given_up: int = 0
 
-    The row lock and the status check make a duplicate or retried task harmless: only a letter
-    that is still queued is sent, and it is marked sent in the same transaction.
+
+def letters_send_pending() -> OutboxResult:
+    """Send every queued letter that is due, one transaction per letter; returns what happened.
+
+    Each letter is taken with FOR UPDATE SKIP LOCKED, so several drains (workers, hosts, the
+    safety-net command) never take the same letter nor wait for each other. The letter is sent
+    while its row is locked and marked sent in the same transaction, committed at once: a
+    process that dies before that commit leaves the letter queued and due, and the next drain
+    sends it again with the same Message-ID (the duplicate window: see docs/letters.md).
     """
+    totals = dict.fromkeys(("sent", "not_needed", "deferred", "retrying", "given_up"), 0)
+    wake_at: datetime | None = None
+    while True:
+        with transaction.atomic():
+            letter = (
+                Letter.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("template")
+                .filter(status=Letter.Status.QUEUED, send_after__lte=timezone.now())
+                .order_by("send_after", "pk")
+                .first()
+            )
+            if letter is None:
+                break
+            outcome = _letter_send_attempt(letter)
+        totals[outcome] += 1
+        if outcome in ("deferred", "retrying"):
+            wake_at = min(wake_at or letter.send_after, letter.send_after)
+    if wake_at is not None:
+        # Nothing else may come along to drain the outbox again: queue the next drain ourselves.
+        letters_drain_enqueue(run_after=wake_at)
+    return OutboxResult(**totals)
+
+
+def _letter_send_attempt(letter: Letter) -> str:
+    """Send one locked, queued letter: "sent", "deferred", "retrying" or "given_up"."""
     now = timezone.now()
-    with transaction.atomic():
-        letter = (
-            Letter.objects.select_for_update()
-            .select_related("template")
-            .filter(pk=letter_id)
-            .first()
-        )
-        if letter is None or letter.status != Letter.Status.QUEUED:
-            return "skipped"
-        if not recipient_hour_slot_take(address=letter.recipient_email_canonical, now=now):
-            next_hour = now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
-            transaction.on_commit(
-                lambda: letter_send_enqueue(
-                    letter_id=letter_id, attempt=attempt, run_after=next_hour
-                )
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    if not recipient_hour_slot_take(address=letter.recipient_email_canonical, now=now):
+        letter.send_after = hour + timedelta(hours=1)
+        letter.save(update_fields=["send_after"])
+        return "deferred"
+    if not letter.message_id:
+        letter.message_id = letter_message_id_make(letter_id=letter.pk)
+    attempt = letter.attempts + 1
+    letter.attempts = attempt
+    try:
+        message = letter_message_build(letter)
+        message.send()
+    except Exception as error:  # noqa: BLE001 - any provider failure is retried, then reported
+        logger.warning("Letter %s: sending attempt %s failed: %s", letter.pk, attempt, error)
+        # Give the hour's slot back: nothing was sent.
+        RecipientHourlyCount.objects.filter(
+            recipient_email_canonical=letter.recipient_email_canonical, hour=hour
+        ).update(sent=F("sent") - 1)
+        if attempt >= settings.LETTERS_MAX_ATTEMPTS:
+            logger.error("Letter %s: gave up after %s attempts: %s", letter.pk, attempt, error)
+            letter.status = Letter.Status.FAILED
+            letter.status_reason = f"Not sent after {attempt} attempts: {error}"[:2000]
+            letter.save(update_fields=["status", "status_reason", "attempts", "message_id"])
+            return "given_up"
+        delay = BACKOFF_MINUTES[min(attempt - 1, len(BACKOFF_MINUTES) - 1)]
+        letter.send_after = now + timedelta(minutes=delay)
+        letter.status_reason = f"Attempt {attempt} failed: {error}"[:2000]
+        letter.save(update_fields=["send_after", "status_reason", "attempts", "message_id"])
+        return "retrying"
+    status = getattr(message, "anymail_status", None)
+    # The provider's own id where it gives one (anymail); otherwise (SMTP) our Message-ID.
+    letter.esp_message_id = (status.message_id if status else "") or letter.message_id.strip("<>")
+    letter.status = Letter.Status.SENT
+    letter.status_reason = ""
+    letter.sent_at = timezone.now()
+    letter.save(
+        update_fields=[
+            "status",
+            "status_reason",
+            "esp_message_id",
+            "message_id",
+            "sent_at",
+            "attempts",
+        ]
+    )
+    return "sent"
+
+
+# A confirmation email that failed is tried again after these delays, then given up (logged).
+CONFIRMATION_RETRY_DELAYS = (
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+    timedelta(hours=8),
+)
+CONFIRMATION_BATCH = 50
+
+
+def letter_confirmations_send_pending(*, batch: int = CONFIRMATION_BATCH) -> OutboxResult:
+    """Send every letter confirmation email that is due, in batches; returns what happened.
+
+    As the petition's outbox: batches taken with FOR UPDATE SKIP LOCKED, sent, and deleted in
+    the batch's transaction, so a process that dies mid-batch leaves it to be sent again.
+    """
+    totals = dict.fromkeys(("sent", "not_needed", "deferred", "retrying", "given_up"), 0)
+    wake_at: datetime | None = None
+    while True:
+        with transaction.atomic():
+            due = list(
+                PendingLetterConfirmation.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("letter")
+                .filter(send_after__lte=timezone.now())
+                .order_by("send_after", "letter_id")[:batch]
             )
-            return "deferred"
-        letter.attempts = attempt
-        try:
-            message = letter_message_build(letter)
-            message.send()
-        except Exception as error:  # noqa: BLE001 - any provider failure is retried, then reported
-            logger.warning("Letter %s: sending attempt %s failed: %s", letter_id, attempt, error)
-            # Give the hour's slot back: nothing was sent.
-            RecipientHourlyCount.objects.filter(
-                recipient_email_canonical=letter.recipient_email_canonical,
-                hour=now.replace(minute=0, second=0, microsecond=0),
-            ).update(sent=F("sent") - 1)
-            if attempt >= settings.LETTERS_MAX_ATTEMPTS:
-                letter.status = Letter.Status.FAILED
-                letter.status_reason = f"Not sent after {attempt} attempts: {error}"[:2000]
-                letter.save(update_fields=["status", "status_reason", "attempts"])
-                return "failed"
-            delay = BACKOFF_MINUTES[min(attempt - 1, len(BACKOFF_MINUTES) - 1)]
-            letter.status_reason = f"Attempt {attempt} failed: {error}"[:2000]
-            letter.save(update_fields=["status_reason", "attempts"])
-            transaction.on_commit(
-                lambda: letter_send_enqueue(
-                    letter_id=letter_id,
-                    attempt=attempt + 1,
-                    run_after=now + timedelta(minutes=delay),
-                )
+            if not due:
+                break
+            finished: list[int] = []
+            for pending in due:
+                outcome = _letter_confirmation_attempt(pending)
+                totals[outcome] += 1
+                if outcome == "retrying":
+                    wake_at = min(wake_at or pending.send_after, pending.send_after)
+                else:
+                    finished.append(pending.pk)
+            PendingLetterConfirmation.objects.filter(pk__in=finished).delete()
+    if wake_at is not None:
+        letter_confirmations_drain_enqueue(run_after=wake_at)
+    return OutboxResult(**totals)
+
+
+def _letter_confirmation_attempt(pending: PendingLetterConfirmation) -> str:
+    """Send one queued confirmation email: "sent", "not_needed", "retrying" or "given_up"."""
+    letter = pending.letter
+    if letter.status != Letter.Status.AWAITING_CONFIRMATION:
+        return "not_needed"
+    try:
+        confirmation_email_build(letter).send()
+    except Exception:
+        logger.exception("The confirmation email of letter %s failed", letter.pk)
+        if pending.attempts >= len(CONFIRMATION_RETRY_DELAYS):
+            logger.error(
+                "Gave up the confirmation email of letter %s after %s attempts",
+                letter.pk,
+                pending.attempts + 1,
             )
-            return "retry"
-        status = getattr(message, "anymail_status", None)
-        letter.esp_message_id = (status.message_id if status else "") or ""
-        letter.status = Letter.Status.SENT
-        letter.status_reason = ""
-        letter.sent_at = timezone.now()
-        letter.save(
-            update_fields=["status", "status_reason", "esp_message_id", "sent_at", "attempts"]
-        )
+            return "given_up"
+        pending.send_after = timezone.now() + CONFIRMATION_RETRY_DELAYS[pending.attempts]
+        pending.attempts += 1
+        pending.save(update_fields=["send_after", "attempts"])
+        return "retrying"
     return "sent"
 
 
@@ -465,17 +594,31 @@ def recipients_import_csv(*, text: str) -> ImportReport:
 # nothing imports in a circle (docs/architecture.md).
 
 
-@task(queue_name="email")
-def letter_confirmation_send(letter_id: int) -> bool:
-    """Send the sender the link that confirms their address, while the letter awaits it."""
-    letter = Letter.objects.filter(pk=letter_id, status=Letter.Status.AWAITING_CONFIRMATION).first()
-    if letter is None:
-        return False
-    confirmation_email_build(letter).send()
-    return True
+# The drains only say "look now": what is to be sent lives in the outbox rows, so a task that
+# died while running only delays a send. A scheduler may enqueue both every few minutes.
 
 
 @task(queue_name="email")
-def letter_send(letter_id: int, attempt: int = 1) -> str:
-    """Send a confirmed letter; a failure re-enqueues this task with back-off."""
-    return letter_deliver(letter_id=letter_id, attempt=attempt)
+def letters_send() -> dict:
+    """Send every confirmed letter that is due (queued after confirming, or to retry)."""
+    return asdict(letters_send_pending())
+
+
+@task(queue_name="email")
+def letter_confirmations_send() -> dict:
+    """Send every letter confirmation email that is due (queued after writing, or to retry)."""
+    return asdict(letter_confirmations_send_pending())
+
+
+# Task rows queued by the per-letter tasks of before the outboxes name these: they drain.
+@task(queue_name="email")
+def letter_confirmation_send(letter_id: int) -> dict:
+    """Former per-letter confirmation task: queues the letter's email, then drains."""
+    confirmation_email_enqueue(letter_id)
+    return asdict(letter_confirmations_send_pending())
+
+
+@task(queue_name="email")
+def letter_send(letter_id: int, attempt: int = 1) -> dict:
+    """Former per-letter send task: the letter is in the outbox; drain it."""
+    return asdict(letters_send_pending())

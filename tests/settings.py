@@ -16,6 +16,8 @@ os.environ.setdefault("DJANGO_STATIC_MANIFEST", "false")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("SITE_URL", "http://testserver")
 os.environ.setdefault("TASKS_BACKEND", "database")
+# Production refuses to start without a MAILER (campaign/checks.py); tests print to the console.
+os.environ.setdefault("MAILER", "console")
 
 if not os.environ.get("DATABASE_URL"):
     from tests.pgcluster import start_cluster

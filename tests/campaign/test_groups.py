@@ -172,7 +172,31 @@ def test_a_data_managers_search_is_hidden_from_organisers_in_the_export_log(clie
     page = client.get(log_url)
     assert page.status_code == 200
     assert "leyla.secret" not in page.text
-    assert "(a search, hidden)" in page.text
+    assert "(hidden)" in page.text
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("email_canonical", "leyla.secret@example.org"),
+        ("email__iexact", "leyla.secret@example.org"),
+        ("name__icontains", "Leyla Secretova"),
+        ("postcode", "AZ1000-secret"),
+    ],
+)
+def test_a_data_managers_filter_naming_a_person_is_hidden_from_organisers(
+    client, petition, key, value
+):
+    client.force_login(data_manager())
+    response = client.get(EXPORT, {"preset": "full", key: value, "country": "AZ"})
+    b"".join(response.streaming_content)
+    log_url = reverse("admin:campaign_exportlog_change", args=[response["X-Export-Log"]])
+    client.force_login(organiser())
+    page = client.get(log_url)
+    assert page.status_code == 200
+    assert value not in page.text
+    assert "(hidden)" in page.text
+    assert "&quot;country&quot;: &quot;AZ&quot;" in page.text
 
 
 def test_signature_list_query_count_is_pinned(client, petition, django_assert_num_queries):

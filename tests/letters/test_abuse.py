@@ -10,7 +10,7 @@ from django.utils import timezone
 from letters.models import Letter
 from letters.services import letter_message_build
 from tests.factories import letter_details
-from tests.letters.test_sending import make_letter
+from tests.letters.test_outbox import make_letter
 
 WRITE = "/letters/write/open-letter/"
 

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from letters.models import Letter
-from tests.letters.test_sending import make_letter
+from tests.letters.test_outbox import make_letter
 
 SIGNING_KEY = "test-signing-key"
 BASIC = "hook:secret"
@@ -18,6 +18,7 @@ URL = "/anymail/mailgun/tracking/"
 
 @pytest.fixture
 def mailgun_webhooks(settings):
+    settings.MAILER = "mailgun"
     settings.ANYMAIL = {"MAILGUN_WEBHOOK_SIGNING_KEY": SIGNING_KEY, "WEBHOOK_SECRET": BASIC}
 
 

@@ -1,0 +1,94 @@
+"""System checks: production refuses to start half-configured.
+
+With DJANGO_DEBUG=false, `manage.py check`, `migrate` and the worker (`db_worker` runs the
+checks when it starts) fail when the database or the mailer is missing; `check --deploy`
+also fails when the email provider's webhook is not secured. Each message names the
+environment variable to set.
+"""
+
+import importlib.util
+import os
+
+from django.conf import settings
+from django.core.checks import Error, Tags, register
+
+from campaign.esp import LOCAL_MAILERS, PROVIDERS
+
+
+def package_missing(name: str) -> bool:
+    return importlib.util.find_spec(name) is None
+
+
+def in_memory_database() -> bool:
+    """A throwaway process (`makemigrations --check` with sqlite://:memory:) serves nobody."""
+    database = settings.DATABASES["default"]
+    return "sqlite" in database["ENGINE"] and str(database["NAME"]) in {":memory:", ""}
+
+
+@register(Tags.compatibility)
+def production_configuration_check(app_configs=None, **kwargs) -> list[Error]:
+    """The database and the mailer a production process needs."""
+    if settings.DEBUG or in_memory_database():
+        return []
+    errors = []
+    if not os.environ.get("DATABASE_URL"):
+        errors.append(
+            Error(
+                "DATABASE_URL is not set: without it the site would keep its data in a SQLite "
+                "file next to the code.",
+                hint="Set DATABASE_URL=postgres://user:password@host:5432/name.",
+                id="campaign.E001",
+            )
+        )
+    mailer = settings.MAILER
+    if not mailer:
+        errors.append(
+            Error(
+                "MAILER is not set: emails (confirmation links) would be printed to the log "
+                "instead of sent.",
+                hint="Set MAILER to your email provider (e.g. mailgun) or smtp.",
+                id="campaign.E002",
+            )
+        )
+    elif mailer not in LOCAL_MAILERS:
+        provider = PROVIDERS.get(mailer)
+        if provider is None:
+            errors.append(
+                Error(
+                    f"MAILER={mailer} is not a provider the site supports.",
+                    hint=f"Use one of: smtp, {', '.join(sorted(PROVIDERS))}.",
+                    id="campaign.E003",
+                )
+            )
+        else:
+            missing = [name for name in provider.packages if package_missing(name)]
+            if missing:
+                errors.append(
+                    Error(
+                        f"MAILER={mailer} needs the Python package(s) {', '.join(missing)}, "
+                        "which are not installed.",
+                        hint="Choose another MAILER, or add the package to pyproject.toml "
+                        "and run `make lock`.",
+                        id="campaign.E004",
+                    )
+                )
+    return errors
+
+
+@register(Tags.security, deploy=True)
+def webhook_security_check(app_configs=None, **kwargs) -> list[Error]:
+    """The provider's tracking webhook is protected by the basic-auth secret and its signature."""
+    mailer = settings.MAILER
+    if settings.DEBUG or mailer not in PROVIDERS:
+        return []
+    from campaign.webhooks import webhook_problems
+
+    return [
+        Error(
+            f"The {mailer} tracking webhook is not secured: {problem}",
+            hint="Set it in the environment (see .env.example); until then the webhook "
+            "answers 404 and letters' delivery is not tracked.",
+            id="campaign.E010",
+        )
+        for problem in webhook_problems(esp=mailer)
+    ]

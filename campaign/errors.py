@@ -1,0 +1,47 @@
+"""The site's own error pages.
+
+Django's default error views are wrapped in `requires_csrf_token`, which runs the CSRF check's
+reading of the request body again. A body Django refuses to read (a form declaring a charset
+other than UTF-8, a body over the size cap) then raises inside the error view itself, and the
+client gets a 500. These views never touch the request body or the CSRF machinery: the 400, 403
+and 404 pages render from the request's path only, and the 500 page is a template with no
+template logic at all, rendered without a context, so nothing in it can fail.
+"""
+
+from django.http import HttpRequest, HttpResponse
+from django.template import loader
+
+
+def error_page(template_name: str, *, status: int, context: dict | None = None) -> HttpResponse:
+    """A plain error page; no request context (no context processors, no CSRF token)."""
+    return HttpResponse(
+        loader.get_template(template_name).render(context or {}),
+        status=status,
+        content_type="text/html; charset=utf-8",
+    )
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return error_page("400.html", status=400)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return error_page("403.html", status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return error_page("404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return error_page("500.html", status=500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without its security token, or with an old one (CSRF_FAILURE_VIEW)."""
+    return error_page("403_csrf.html", status=403)
+
+
+def request_too_large() -> HttpResponse:
+    """A request body over the documented cap (campaign.middleware.BodySizeLimitMiddleware)."""
+    return error_page("413.html", status=413)

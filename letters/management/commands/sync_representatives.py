@@ -1,0 +1,31 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from letters.representatives import ProviderUnavailable
+from letters.representatives.sync import representatives_sync
+
+PARLIAMENTS = ("uk-commons", "ca-commons")
+
+
+class Command(BaseCommand):
+    help = (
+        "Load every current member of a parliament, with their published contact details, into "
+        "the recipient directory: uk-commons (UK Parliament Members API) or ca-commons (Open "
+        "North's Represent API). Rows are updated in place; members who left are marked "
+        "inactive, never deleted."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("parliament", choices=PARLIAMENTS)
+
+    def handle(self, *args, parliament: str, **options) -> None:
+        try:
+            report = representatives_sync(provider=parliament)
+        except (ProviderUnavailable, ValueError) as error:
+            raise CommandError(f"Nothing changed: {error}") from error
+        for slug in report.added:
+            self.stdout.write(f"added: {slug}")
+        for line in report.updated:
+            self.stdout.write(f"updated: {line}")
+        for slug in report.deactivated:
+            self.stdout.write(f"marked inactive: {slug}")
+        self.stdout.write(report.summary())

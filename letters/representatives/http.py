@@ -1,0 +1,143 @@
+"""Outgoing calls to the representatives APIs: one place for their manners.
+
+Every call: a 3 s timeout (REPRESENTATIVES_API_TIMEOUT), a User-Agent that names the site, no
+retry inside a request, our own rate per API across all processes (REPRESENTATIVES_API_RATE,
+counted in PostgreSQL), and a 429 honoured: the API's Retry-After (60 s when it gives none)
+is written to ProviderBackoff and no call goes out before it has passed. Any failure raises
+ProviderUnavailable, which the pages turn into the manual path.
+
+The standard library's urllib is enough for one GET with a timeout and a header; it adds no
+dependency to the web process. `transport` is the one function that touches the network, so the
+tests replace it with a fake that replays recorded answers.
+"""
+
+import json
+import logging
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.utils import parsedate_to_datetime
+
+from django.conf import settings
+from django.utils import timezone
+
+from campaign.lib.ratelimit import rate_limit_hit, rate_parse
+from letters.models import ProviderBackoff
+
+logger = logging.getLogger("letters.representatives")
+
+DEFAULT_RETRY_AFTER = timedelta(seconds=60)
+MAX_RETRY_AFTER = timedelta(hours=24)
+MAX_BODY = 5 * 1024 * 1024
+
+
+class ProviderUnavailable(Exception):
+    """The API could not answer usefully now (down, slow, limited, or nonsense)."""
+
+
+class NotFound(Exception):
+    """The API does not know this postcode."""
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def urllib_transport(url: str, *, headers: dict[str, str], timeout: float) -> Response:
+    """One GET; raises OSError (timeouts included) when no answer came."""
+    request = urllib.request.Request(url, headers=headers)  # noqa: S310 - http(s) from settings
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as answer:  # noqa: S310
+            return Response(answer.status, answer.read(MAX_BODY), dict(answer.headers.items()))
+    except urllib.error.HTTPError as error:
+        return Response(error.code, error.read(MAX_BODY), dict(error.headers.items()))
+
+
+transport = urllib_transport
+
+# A scheduled job (sync_representatives) waits for our own rate instead of giving up; a
+# supporter's request never waits.
+_patient: ContextVar[bool] = ContextVar("representatives_patient", default=False)
+
+
+@contextmanager
+def patient():
+    token = _patient.set(True)
+    try:
+        yield
+    finally:
+        _patient.reset(token)
+
+
+def our_rate_allows(provider: str) -> bool:
+    rate = rate_parse(settings.REPRESENTATIVES_API_RATE)
+    for _ in range(600 if _patient.get() else 1):
+        if rate_limit_hit(key=f"representatives-api:{provider}", rates=[rate]):
+            return True
+        if _patient.get():
+            time.sleep(min(rate.seconds, 5) / 5)
+    return False
+
+
+def user_agent() -> str:
+    return f"{settings.CAMPAIGN_NAME} letters ({settings.SITE_URL}; finds a supporter's MP)"
+
+
+def retry_after(value: str | None, now: datetime) -> timedelta:
+    if not value:
+        return DEFAULT_RETRY_AFTER
+    value = value.strip()
+    if value.isdigit():
+        delay = timedelta(seconds=int(value))
+    else:
+        try:
+            delay = parsedate_to_datetime(value) - now
+        except (TypeError, ValueError):
+            return DEFAULT_RETRY_AFTER
+    return min(max(delay, timedelta(seconds=1)), MAX_RETRY_AFTER)
+
+
+def backoff_until(provider: str) -> datetime | None:
+    row = ProviderBackoff.objects.filter(provider=provider, not_before__gt=timezone.now()).first()
+    return row.not_before if row else None
+
+
+def json_get(*, provider: str, url: str, not_found: tuple[int, ...] = (404,)):
+    """The JSON an API answers at `url`; NotFound for `not_found` statuses."""
+    now = timezone.now()
+    if until := backoff_until(provider):
+        raise ProviderUnavailable(f"{provider} asked us to wait until {until:%H:%M:%S}")
+    if not our_rate_allows(provider):
+        logger.warning("%s: our own call rate is reached; no call goes out.", provider)
+        raise ProviderUnavailable(f"{provider}: our call rate is reached")
+    headers = {"User-Agent": user_agent(), "Accept": "application/json"}
+    try:
+        response = transport(url, headers=headers, timeout=settings.REPRESENTATIVES_API_TIMEOUT)
+    except OSError as error:  # TimeoutError is one
+        logger.warning("%s: no answer from %s: %s", provider, url, error)
+        raise ProviderUnavailable(f"{provider}: no answer") from error
+    if response.status == 429:
+        lower = {key.lower(): value for key, value in response.headers.items()}
+        until = now + retry_after(lower.get("retry-after"), now)
+        ProviderBackoff.objects.update_or_create(
+            provider=provider, defaults={"not_before": until, "reason": "429 Too Many Requests"}
+        )
+        logger.warning("%s answered 429: no calls before %s.", provider, until.isoformat())
+        raise ProviderUnavailable(f"{provider}: too many requests")
+    if response.status in not_found:
+        raise NotFound(url)
+    if response.status != 200:
+        logger.warning("%s answered %s for %s.", provider, response.status, url)
+        raise ProviderUnavailable(f"{provider}: status {response.status}")
+    try:
+        return json.loads(response.body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as error:
+        logger.warning("%s answered something that is not JSON for %s.", provider, url)
+        raise ProviderUnavailable(f"{provider}: not JSON") from error

@@ -1,0 +1,88 @@
+"""Postcode formats per country: a pure check before any call goes out.
+
+UK postcodes follow the Royal Mail pattern (outward code, a space, inward code: "SW1A 1AA");
+Canadian postal codes are letter-digit-letter digit-letter-digit ("K1A 0B1", never D, F, I, O,
+Q or U, and not W or Z first). Elsewhere (the directory) a postcode is 2 to 10 letters, digits,
+spaces or hyphens.
+"""
+
+import re
+from dataclasses import dataclass
+
+from letters.filling import CONTROL, NEWLINES
+
+UK = "GB"
+CANADA = "CA"
+COUNTRY_NAMES = {UK: "the United Kingdom", CANADA: "Canada"}
+POSTCODE_NAMES = {UK: "a UK postcode", CANADA: "a Canadian postal code"}
+EXAMPLES = {UK: "SW1A 1AA", CANADA: "K1A 0B1"}
+
+UK_PATTERN = re.compile(
+    r"^(GIR0AA|[A-PR-UWYZ][A-HK-Y]?[0-9][0-9A-HJKMNPR-Y]?[0-9][ABD-HJLNP-UW-Z]{2})$"
+)
+CANADA_PATTERN = re.compile(
+    r"^[ABCEGHJ-NPRSTVXY][0-9][ABCEGHJ-NPRSTV-Z][0-9][ABCEGHJ-NPRSTV-Z][0-9]$"
+)
+OTHER_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9 -]{0,8}[A-Z0-9]$")
+PATTERNS = {UK: UK_PATTERN, CANADA: CANADA_PATTERN}
+MAX_LENGTH = 16
+
+
+class PostcodeInvalid(ValueError):
+    """The postcode cannot be right; the message says why, for the supporter."""
+
+
+@dataclass(frozen=True)
+class Postcode:
+    country: str  # "GB", "CA", or "" for the directory
+    compact: str  # upper case without spaces: "SW1A1AA"
+
+    @property
+    def display(self) -> str:
+        if self.country == UK:
+            return f"{self.compact[:-3]} {self.compact[-3:]}"
+        if self.country == CANADA:
+            return f"{self.compact[:3]} {self.compact[3:]}"
+        return self.compact
+
+
+def compact(value: str) -> str:
+    return "".join(value.split()).upper()
+
+
+def country_of(value: str) -> str | None:
+    """The country whose format the postcode has, if any."""
+    code = compact(value)
+    for country, pattern in PATTERNS.items():
+        if pattern.match(code):
+            return country
+    return None
+
+
+def postcode_parse(value: str, *, countries: list[str], directory: bool = False) -> Postcode:
+    """The postcode for one of `countries` (inferred from its format when there are several).
+
+    `directory` accepts any plausible postcode when no country's format fits. Raises
+    PostcodeInvalid with a sentence for the supporter.
+    """
+    if len(value) > MAX_LENGTH:
+        raise PostcodeInvalid("That is too long for a postcode: please type just your postcode.")
+    if CONTROL.search(value) or NEWLINES.search(value):
+        raise PostcodeInvalid("Please type your postcode with letters, numbers and spaces only.")
+    code = compact(value)
+    if not code:
+        raise PostcodeInvalid("Please enter your postcode.")
+    found = country_of(code)
+    if found in countries:
+        return Postcode(country=found, compact=code)
+    if found and not directory:
+        expected = " or ".join(POSTCODE_NAMES[c] for c in countries)
+        raise PostcodeInvalid(
+            f"That looks like {POSTCODE_NAMES[found]}, but this letter needs {expected}."
+        )
+    if directory and OTHER_PATTERN.match(code):
+        return Postcode(country="", compact=code)
+    if countries:
+        examples = " or ".join(f"{POSTCODE_NAMES[c]} such as {EXAMPLES[c]}" for c in countries)
+        raise PostcodeInvalid(f"That is not a postcode we recognise. Please enter {examples}.")
+    raise PostcodeInvalid("That is not a postcode we recognise: letters, numbers and spaces only.")
