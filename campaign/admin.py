@@ -35,7 +35,7 @@ EXPORT_FILTERS_SHOWN = frozenset(
 HIDDEN = "(hidden)"
 
 
-def export_filters_masked(filters: dict) -> dict:
+def export_filters_masked(filters: dict[str, Any]) -> dict[str, Any]:
     """The export's filters with every value that could name a person hidden."""
     return {
         key: value

@@ -26,7 +26,7 @@ def in_memory_database() -> bool:
 
 
 @register(Tags.compatibility)
-def production_configuration_check(app_configs=None, **kwargs) -> list[Error]:
+def production_configuration_check(app_configs: object = None, **kwargs: object) -> list[Error]:
     """The database and the mailer a production process needs."""
     if settings.DEBUG or in_memory_database():
         return []
@@ -76,7 +76,7 @@ def production_configuration_check(app_configs=None, **kwargs) -> list[Error]:
 
 
 @register(Tags.security, deploy=True)
-def webhook_security_check(app_configs=None, **kwargs) -> list[Error]:
+def webhook_security_check(app_configs: object = None, **kwargs: object) -> list[Error]:
     """The provider's tracking webhook is protected by the basic-auth secret and its signature."""
     mailer = settings.MAILER
     if settings.DEBUG or mailer not in PROVIDERS:
