@@ -2,6 +2,7 @@ from typing import Any
 
 from django import forms
 
+from campaign.lib.text import bidi_controls_strip, has_letter
 from letters.filling import CONTROL, NEWLINES
 from letters.models import Recipient
 
@@ -14,9 +15,20 @@ def one_line(value: str) -> str:
     They have no place in a name, subject or address line, and in an email header they are how
     an attacker would add headers of their own.
     """
+    value = bidi_controls_strip(value)
     if NEWLINES.search(value) or CONTROL.search(value):
         raise forms.ValidationError(ONE_LINE_MESSAGE)
     return value.strip()
+
+
+def person_name(value: str, *, empty_message: str) -> str:
+    """A name on one line with at least one letter (not only spaces or invisible characters)."""
+    name = one_line(value)
+    if not name:
+        raise forms.ValidationError(empty_message)
+    if not has_letter(name):
+        raise forms.ValidationError("A name needs at least one letter.")
+    return name
 
 
 class RecipientSearchForm(forms.Form):
@@ -143,16 +155,20 @@ class LetterForm(forms.Form):
         return [self[name] for name in self.DETAIL_FIELDS if name in self.fields]
 
     def clean_recipient_name(self) -> str:
-        return one_line(self.cleaned_data["recipient_name"])
+        if not self.cleaned_data["recipient_name"]:
+            return ""
+        return person_name(
+            self.cleaned_data["recipient_name"],
+            empty_message="Please give the name of the person you are writing to.",
+        )
 
     def clean_recipient_title(self) -> str:
         return one_line(self.cleaned_data["recipient_title"])
 
     def clean_sender_name(self) -> str:
-        name = one_line(self.cleaned_data["sender_name"])
-        if not name:
-            raise forms.ValidationError("Please tell us your name.")
-        return name
+        return person_name(
+            self.cleaned_data["sender_name"], empty_message="Please tell us your name."
+        )
 
     def clean_sender_postcode(self) -> str:
         return one_line(self.cleaned_data["sender_postcode"])
@@ -161,13 +177,20 @@ class LetterForm(forms.Form):
         return one_line(self.cleaned_data["subject"])
 
     def clean_sender_address(self) -> str:
-        value = self.cleaned_data["sender_address"]
+        value = bidi_controls_strip(self.cleaned_data["sender_address"])
         if CONTROL.search(NEWLINES.sub("", value)):
             raise forms.ValidationError("Please use only letters, numbers and punctuation.")
         return str(value).strip()
 
+    def clean_personal_paragraph(self) -> str:
+        value = bidi_controls_strip(self.cleaned_data["personal_paragraph"])
+        value = value.replace("\r\n", "\n")
+        if CONTROL.search(NEWLINES.sub("", value.replace("\t", ""))):
+            raise forms.ValidationError("Please use only letters, numbers and punctuation.")
+        return value.strip()
+
     def clean_body(self) -> str:
-        value = self.cleaned_data["body"].replace("\r\n", "\n")
+        value = bidi_controls_strip(self.cleaned_data["body"]).replace("\r\n", "\n")
         if CONTROL.search(NEWLINES.sub("", value.replace("\t", ""))):
             raise forms.ValidationError("Please use only letters, numbers and punctuation.")
         return str(value).strip()

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.tasks import Task, task
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 
 from campaign.lib.canonical import email_canonical
@@ -58,6 +58,8 @@ class LetterDraft:
     sender_postcode: str = ""
     personal_paragraph: str = ""
     copy_to_sender: bool = False
+    # The interface language the supporter writes in (emails to them are in it).
+    language: str = field(default_factory=lambda: settings.LANGUAGE_CODE)
 
 
 def letter_values(*, draft: LetterDraft, today: datetime | None = None) -> dict[str, str]:
@@ -137,6 +139,7 @@ def letter_create(
         sender_address=draft.sender_address.strip(),
         sender_postcode=single_line(draft.sender_postcode),
         copy_to_sender=draft.copy_to_sender,
+        language=draft.language,
         subject=single_line(subject),
         body=body.replace("\r\n", "\n").strip(),
         ip_hash=ip_hash,
@@ -176,7 +179,15 @@ def confirmation_email_enqueue(letter_id: int) -> None:
 
 
 def confirmation_email_build(letter: Letter) -> EmailMultiAlternatives:
-    """The email that asks the sender to confirm their address before the letter goes out."""
+    """The email that asks the sender to confirm their address before the letter goes out.
+
+    In the language the supporter wrote in, whatever the letter's own language.
+    """
+    with translation.override(letter.language):
+        return _confirmation_email_build(letter)
+
+
+def _confirmation_email_build(letter: Letter) -> EmailMultiAlternatives:
     context = {
         "letter": letter,
         "confirm_url": settings.SITE_URL
@@ -235,7 +246,15 @@ def _drain_enqueue(task: Task[Any, Any], *, run_after: datetime | None) -> None:
 
 
 def letter_message_build(letter: Letter) -> EmailMultiAlternatives:
-    """The letter as an email: from the campaign on the sender's behalf, replies to the sender."""
+    """The letter as an email: from the campaign on the sender's behalf, replies to the sender.
+
+    In the language of the letter's template, not the language the supporter's interface was in.
+    """
+    with translation.override(letter.template.language):
+        return _letter_message_build(letter)
+
+
+def _letter_message_build(letter: Letter) -> EmailMultiAlternatives:
     from_address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
     display = single_line(f"{letter.sender_name} via {settings.CAMPAIGN_NAME}")
     context = {"letter": letter, "paragraphs": [p for p in letter.body.split("\n\n") if p.strip()]}

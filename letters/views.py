@@ -3,6 +3,7 @@ from urllib.parse import quote
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.http import require_http_methods, require_safe
 
 from campaign.lib.ratelimit import client_ip, ip_hash
@@ -72,6 +73,7 @@ def draft_from(form: LetterForm, template: LetterTemplate) -> LetterDraft:
         sender_postcode=data.get("sender_postcode", ""),
         personal_paragraph=data.get("personal_paragraph", ""),
         copy_to_sender=data.get("copy_to_sender", False),
+        language=translation.get_language(),
     )
 
 

@@ -2,8 +2,11 @@
 
 import copy
 import time
+<<<<<<< HEAD
 import unicodedata
 from typing import Any
+=======
+>>>>>>> main
 
 from django import forms
 from django.conf import settings
@@ -12,6 +15,7 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from campaign.lib.text import bidi_controls_strip, has_letter, has_line_break_or_control
 from petitions.consent import CURRENT_CONSENT_VERSION, consent_text
 from petitions.countries import COUNTRIES
 from petitions.models import Petition
@@ -74,10 +78,6 @@ class CountryField(forms.ChoiceField):
         result = forms.Field.__deepcopy__(self, memo)
         result._choices = self._choices  # type: ignore[attr-defined]
         return result
-
-
-def has_control_characters(value: str) -> bool:
-    return any(unicodedata.category(char) == "Cc" for char in value)
 
 
 class SignatureForm(forms.Form):
@@ -144,16 +144,22 @@ class SignatureForm(forms.Form):
         self.consent_text_version = CURRENT_CONSENT_VERSION
 
     def clean_name(self) -> str:
-        name = self.cleaned_data["name"].strip()
-        if has_control_characters(name):
+        name = bidi_controls_strip(self.cleaned_data["name"]).strip()
+        if has_line_break_or_control(name):
             raise ValidationError("Your name can only contain letters, spaces and punctuation.")
         if not name:
             raise ValidationError("Enter your name.")
+<<<<<<< HEAD
         return str(name)
+=======
+        if not has_letter(name):
+            raise ValidationError("Your name needs at least one letter.")
+        return name
+>>>>>>> main
 
     def clean_postcode(self) -> str:
-        postcode = self.cleaned_data.get("postcode", "").strip()
-        if has_control_characters(postcode):
+        postcode = bidi_controls_strip(self.cleaned_data.get("postcode", "")).strip()
+        if has_line_break_or_control(postcode):
             raise ValidationError("The postcode or town can only contain letters and numbers.")
         return str(postcode)
 
