@@ -2,11 +2,7 @@
 
 import copy
 import time
-<<<<<<< HEAD
-import unicodedata
 from typing import Any
-=======
->>>>>>> main
 
 from django import forms
 from django.conf import settings
@@ -149,13 +145,9 @@ class SignatureForm(forms.Form):
             raise ValidationError("Your name can only contain letters, spaces and punctuation.")
         if not name:
             raise ValidationError("Enter your name.")
-<<<<<<< HEAD
-        return str(name)
-=======
         if not has_letter(name):
             raise ValidationError("Your name needs at least one letter.")
-        return name
->>>>>>> main
+        return str(name)
 
     def clean_postcode(self) -> str:
         postcode = bidi_controls_strip(self.cleaned_data.get("postcode", "")).strip()

@@ -27,13 +27,8 @@ from petitions.tokens import (
 WIDGET_CSP: dict[str, Any] = {**settings.SECURE_CSP, "frame-ancestors": ["*"]}
 
 
-<<<<<<< HEAD
 def counter_context(petition: Petition) -> dict[str, Any]:
-    counter = services.counter_read(petition=petition)
-=======
-def counter_context(petition: Petition) -> dict:
     counter = selectors.counter_read(petition=petition)
->>>>>>> main
     goal = petition.current_goal(counter.count)
     return {
         "count": counter.count,
