@@ -8,6 +8,12 @@ from django.utils import timezone
 from campaign.lib.managers import NaturalKeyManager
 
 
+class RecipientQuerySet(models.QuerySet["Recipient"]):
+    def without_route(self) -> "RecipientQuerySet":
+        """Recipients a letter cannot reach: no email, no contact form, no postal address."""
+        return self.filter(email="", contact_url="", postal_address="")
+
+
 class Recipient(models.Model):
     """Someone a supporter can write to: a member of parliament, a media outlet, a body."""
 
@@ -65,7 +71,7 @@ class Recipient(models.Model):
         db_persist=True,
     )
 
-    objects = NaturalKeyManager()
+    objects = NaturalKeyManager.from_queryset(RecipientQuerySet)()
     natural_key_lookups = ("slug",)
 
     class Meta:

@@ -22,7 +22,7 @@ from django.utils.text import slugify
 from campaign.lib.canonical import email_canonical
 from campaign.lib.emails import email_build
 from campaign.lib.ratelimit import rate_limit_hit, rate_parse
-from letters.filling import FilledLetter, fill_letter, single_line
+from letters.filling import FilledLetter, fill_letter, multi_line, single_line
 from letters.models import (
     Letter,
     LetterTemplate,
@@ -514,7 +514,13 @@ CSV_COLUMNS = (
     "kind",
     "email",
     "contact_url",
+    "postal_address",
+    "website",
+    "party",
+    "postcodes",
 )
+# Columns a file may leave out: a recipient's value is then kept, not emptied.
+CSV_OPTIONAL = ("postal_address", "website", "party", "postcodes")
 KIND_NAMES = {value: value for value in Recipient.Kind.values} | {
     label.lower(): value for value, label in Recipient.Kind.choices
 }
@@ -536,7 +542,14 @@ class ImportReport:
 
 def recipient_row_clean(row: dict[str, str]) -> dict[str, str]:
     """One CSV row as recipient fields; raises ValueError with a reason a person understands."""
-    values = {column: single_line(row.get(column) or "") for column in CSV_COLUMNS}
+    values = {
+        column: single_line(row.get(column) or "")
+        for column in CSV_COLUMNS
+        if column in row or column not in CSV_OPTIONAL
+    }
+    if "postal_address" in row:
+        # An address keeps its lines ("1 High Street\nLondon"), and nothing else unprintable.
+        values["postal_address"] = multi_line(row.get("postal_address") or "")
     if not values["name"]:
         raise ValueError("the name is empty")
     kind = KIND_NAMES.get(values["kind"].lower())
@@ -550,11 +563,12 @@ def recipient_row_clean(row: dict[str, str]) -> dict[str, str]:
             validate_email(values["email"])
         except ValidationError as error:
             raise ValueError(f"{values['email']!r} is not an email address") from error
-    if values["contact_url"]:
-        try:
-            URLValidator(schemes=["https", "http"])(values["contact_url"])
-        except ValidationError as error:
-            raise ValueError(f"{values['contact_url']!r} is not a web address") from error
+    for column in ("contact_url", "website"):
+        if values.get(column):
+            try:
+                URLValidator(schemes=["https", "http"])(values[column])
+            except ValidationError as error:
+                raise ValueError(f"{values[column]!r} is not a web address") from error
     values["slug"] = slugify(values["slug"] or f"{values['name']} {values['constituency']}")[:150]
     if not values["slug"]:
         raise ValueError("no slug could be made from the name")
@@ -564,8 +578,11 @@ def recipient_row_clean(row: dict[str, str]) -> dict[str, str]:
         ("organisation", 200),
         ("constituency", 200),
         ("country", 100),
+        ("party", 200),
+        ("postal_address", 500),
+        ("postcodes", 2000),
     ):
-        if len(values[column]) > limit:
+        if len(values.get(column, "")) > limit:
             raise ValueError(f"the {column} is longer than {limit} characters")
     return values
 
