@@ -7,9 +7,10 @@ covers the wording's translations (locale/), which say the same in each language
 
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext_lazy as _
+
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
-from django.utils.translation import gettext_lazy as _
 
 CONSENT_TEXTS: "dict[str, StrOrPromise]" = {
     "2026-11": _("Yes, email me about this campaign. I can unsubscribe at any time."),
