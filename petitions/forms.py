@@ -87,6 +87,15 @@ class CountryField(forms.ChoiceField):
         return result
 
 
+# Where a cached petition page has each visitor's own `started` value (campaign/lib/pagecache.py).
+STARTED_HOLE = "pagecache-hole-started"
+
+
+def started_value() -> str:
+    """The signed time a form is served at, for the minimum fill time."""
+    return started_token_make(time.time())
+
+
 class SignatureForm(forms.Form):
     name = forms.CharField(
         label=_("Your name"),
@@ -147,7 +156,7 @@ class SignatureForm(forms.Form):
         # When the form was served; a form sent back with errors shows the time it was sent
         # with (bound data), so only a new form needs one.
         if not self.is_bound:
-            self.fields["started"].initial = started_token_make(time.time())
+            self.fields["started"].initial = started_value()
         self.consent_text_version = CURRENT_CONSENT_VERSION
 
     def clean_name(self) -> str:
