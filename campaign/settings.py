@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # PostgreSQL's own index kinds and operations (the recipients' trigram index).
+    "django.contrib.postgres",
     "anymail",
     "campaign",
     "petitions",

@@ -14,7 +14,7 @@ type LetterRow = tuple[str, list[int], int]
 def recipient_search(*, query: str, limit: int = 20) -> QuerySet[Recipient]:
     """Active recipients whose name, title, organisation or constituency contains the query.
 
-    On PostgreSQL the `contains` lookup on `search_text` uses its trigram index (migration 0003).
+    The `contains` lookup on `search_text` uses its trigram index (Recipient.Meta.indexes).
     """
     words = query.lower().split()[:5]
     recipients = Recipient.objects.filter(is_active=True)
