@@ -13,7 +13,12 @@ from django.utils.safestring import mark_safe
 from campaign.lib.text import bidi_controls_strip, has_letter, has_line_break_or_control
 from petitions.consent import CURRENT_CONSENT_VERSION, consent_text
 from petitions.countries import COUNTRIES
-from petitions.tokens import TokenInvalid, started_token_make, started_token_read
+from petitions.tokens import (
+    TokenExpired,
+    TokenInvalid,
+    started_token_make,
+    started_token_read,
+)
 
 COUNTRY_CHOICES = [("", "Choose your country"), *COUNTRIES]
 
@@ -118,9 +123,12 @@ class SignatureForm(forms.Form):
     )
     started = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, petition, **kwargs) -> None:
+    def __init__(self, *args, petition, binding: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.petition = petition
+        # The browser's CSRF cookie, hashed (petitions.tokens.form_binding): the started value
+        # is only good with the cookie it was served with.
+        self.binding = binding
         if not petition.ask_country:
             del self.fields["country"]
         if not petition.ask_postcode:
@@ -128,7 +136,7 @@ class SignatureForm(forms.Form):
         # When the form was served; a form sent back with errors shows the time it was sent
         # with (bound data), so only a new form needs one.
         if not self.is_bound:
-            self.fields["started"].initial = started_token_make(time.time())
+            self.fields["started"].initial = started_token_make(time.time(), binding=binding)
         self.consent_text_version = CURRENT_CONSENT_VERSION
 
     def clean_name(self) -> str:
@@ -147,6 +155,11 @@ class SignatureForm(forms.Form):
             raise ValidationError("The postcode or town can only contain letters and numbers.")
         return postcode
 
+    def started_renew(self) -> None:
+        """The form shown again carries a fresh started value, so sending it again works."""
+        self.data = self.data.copy()
+        self.data["started"] = started_token_make(time.time(), binding=self.binding)
+
     def clean(self) -> dict:
         cleaned = super().clean()
         if self.data.get("website"):
@@ -156,8 +169,15 @@ class SignatureForm(forms.Form):
                 code="honeypot",
             )
         try:
-            started = started_token_read(self.data.get("started", ""))
+            started = started_token_read(self.data.get("started", ""), binding=self.binding)
+        except TokenExpired:
+            self.started_renew()
+            raise ValidationError(
+                "This form was open for too long. Please check your details and send it again.",
+                code="started_expired",
+            ) from None
         except TokenInvalid:
+            self.started_renew()
             raise ValidationError(
                 "This form was damaged or is incomplete. Please send it again.", code="started"
             ) from None

@@ -4,6 +4,7 @@ from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -18,6 +19,7 @@ from petitions.tokens import (
     TokenExpired,
     TokenInvalid,
     confirm_token_read,
+    form_binding,
     withdraw_token_read,
 )
 
@@ -80,7 +82,11 @@ def petition_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 def petition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     petition = get_object_or_404(selectors.petition_for_page(slug=slug))
-    return render_petition(request, petition, SignatureForm(petition=petition))
+    # get_token() gives this browser its CSRF cookie now, so the form's started value is bound
+    # to the cookie the browser will send back with it.
+    get_token(request)
+    binding = form_binding(request.META.get("CSRF_COOKIE", ""))
+    return render_petition(request, petition, SignatureForm(petition=petition, binding=binding))
 
 
 @require_POST
@@ -100,7 +106,9 @@ def petition_sign(request: HttpRequest, slug: str) -> HttpResponse:
         )
         response["Retry-After"] = "60"
         return response
-    form = SignatureForm(request.POST, petition=petition)
+    form = SignatureForm(
+        request.POST, petition=petition, binding=form_binding(request.META.get("CSRF_COOKIE", ""))
+    )
     if not form.is_valid():
         page_petition = get_object_or_404(selectors.petition_for_page(slug=slug))
         return render_petition(request, page_petition, form, status=400)
