@@ -10,7 +10,11 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from campaign.charts import Chart, Margin, Point, Series, date_ticks, line_chart
-from letters.selectors import LetterRow, letters_by_recipient_and_status
+from letters.selectors import (
+    LetterRow,
+    letters_by_recipient_and_status,
+    recipients_without_route_count,
+)
 from petitions.models import Petition
 from petitions.selectors import (
     PetitionNumbers,
@@ -39,6 +43,7 @@ class Dashboard:
     emails_waiting: int = 0  # confirmation emails in the outbox, due or waiting for a retry
     emails_overdue: int = 0  # due for longer than OUTBOX_OVERDUE
     oldest_email_queued: datetime.datetime | None = None
+    recipients_without_route: int = 0  # active recipients with no email, form or address
 
 
 def signatures_chart(
@@ -93,4 +98,5 @@ def dashboard_read(*, today: datetime.date | None = None) -> Dashboard:
         emails_waiting=outbox.waiting,
         emails_overdue=outbox.overdue,
         oldest_email_queued=outbox.oldest_queued,
+        recipients_without_route=recipients_without_route_count(),
     )

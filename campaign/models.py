@@ -286,3 +286,16 @@ class RateLimitHit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key[:8]} {self.window_start:%H:%M:%S}/{self.window_seconds}s: {self.hits}"
+
+
+class Heartbeat(models.Model):
+    """When a background process last showed it was alive: the scheduler, the worker.
+
+    /healthz reads these to tell a monitor that a process stopped (docs/deploy.md).
+    """
+
+    name = models.CharField(max_length=40, primary_key=True)
+    beat_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.beat_at:%Y-%m-%d %H:%M:%S}"

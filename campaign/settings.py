@@ -371,3 +371,51 @@ LETTERS_REPLY_LINK_DAYS = env.int("LETTERS_REPLY_LINK_DAYS", default=60)
 # Unchanged copies of one letter to one recipient from which the write step asks for a
 # paragraph of the supporter's own.
 LETTERS_IDENTICAL_NUDGE = env.int("LETTERS_IDENTICAL_NUDGE", default=10)
+# Periodic jobs. `manage.py scheduler` enqueues each job on the tasks framework when its time
+# comes, and the worker runs it. "when" is an interval ("every 3s", "every 5m", "every 1h") or
+# a crontab line in TIME_ZONE ("15 3 * * *": minute hour day month weekday, weekday by name).
+# "task" is a task's dotted path; "command" a management command line, run by the worker
+# through campaign.lib.scheduler.command_run. Adding a job is one line here; SCHEDULE_<NAME> in the
+# environment replaces a job's "when" (e.g. SCHEDULE_PURGE_LETTERS="0 2 * * *"), and "off"
+# turns it off. Only one scheduler acts at a time, however many are started (docs/deploy.md).
+
+
+def schedule(jobs: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    """The jobs, each with its "when" from SCHEDULE_<NAME> if set; jobs set "off" left out."""
+    result = {}
+    for name, job in jobs.items():
+        when = env.str(f"SCHEDULE_{name.upper()}", default=job["when"]).strip()
+        if when.lower() != "off":
+            result[name] = {**job, "when": when}
+    return result
+
+
+SCHEDULE = schedule(
+    {
+        # The shown count lags the confirmed signatures by about this interval (plus the
+        # worker's polling and the page cache; docs/petitions.md).
+        "refresh_counts": {
+            "when": f"every {PETITION_COUNT_REFRESH_SECONDS:g}s",
+            "task": "petitions.services.counts_refresh",
+        },
+        # Lets /healthz see that a worker runs tasks (campaign/lib/heartbeats.py).
+        "worker_heartbeat": {
+            "when": "every 30s",
+            "task": "campaign.lib.heartbeats.worker_heartbeat",
+        },
+        # The safety net for confirmation emails (the worker sends them a second after signing).
+        "send_confirmation_emails": {"when": "every 5m", "command": "send_confirmation_emails"},
+        "purge_signatures": {"when": "15 3 * * *", "command": "purge_signatures"},
+        "purge_letters": {"when": "30 3 * * *", "command": "purge_letters"},
+        "reconcile_counts": {"when": "0 4 * * *", "command": "reconcile_counts"},
+        # Finished task rows (successful or failed) older than two days.
+        "prune_task_results": {
+            "when": "30 4 * * *",
+            "command": "prune_db_task_results --queue-name * --min-age-days 2",
+        },
+    }
+)
+# How often the acting scheduler records that it is alive, and how often a standby scheduler
+# tries to take over (seconds).
+SCHEDULER_HEARTBEAT_SECONDS = env.float("SCHEDULER_HEARTBEAT_SECONDS", default=10.0)
+SCHEDULER_STANDBY_POLL_SECONDS = env.float("SCHEDULER_STANDBY_POLL_SECONDS", default=5.0)

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_safe
 from campaign import selectors, timeline
 from campaign.models import Appeal
 from letters.selectors import letters_sent_total
-from petitions.services import counter_read
+from petitions.selectors import counter_read
 
 # Where the call to write a letter points.
 LETTERS_PATH = reverse_lazy("letters:start")

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 
 from campaign.lib.permissions import PERSONAL_DATA
 from letters.models import Letter, LetterTemplate, Recipient
+from letters.representatives import PROVIDER_KEYS
 from letters.services import CSV_COLUMNS, recipients_import_csv
 
 
@@ -31,18 +32,60 @@ class RecipientImportForm(forms.Form):
             ) from error
 
 
+class ContactRouteFilter(admin.SimpleListFilter):
+    """Which way a letter reaches the recipient: organisers add the published ones."""
+
+    title = "contact route"
+    parameter_name = "route"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("none", "No route (add a published one)"),
+            ("email", "Email"),
+            ("form", "Contact form, no email"),
+            ("post", "Postal address only"),
+        ]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "none":
+                return queryset.without_route()
+            case "email":
+                return queryset.exclude(email="")
+            case "form":
+                return queryset.filter(email="").exclude(contact_url="")
+            case "post":
+                return queryset.filter(email="", contact_url="").exclude(postal_address="")
+        return queryset
+
+
 @admin.register(Recipient)
 class RecipientAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "title", "organisation", "constituency", "country", "has_email"]
-    list_filter = ["kind", "is_active", "country"]
+    list_display = ["name", "kind", "title", "organisation", "constituency", "country", "route"]
+    list_filter = [ContactRouteFilter, "kind", "is_active", "country", "provider"]
     search_fields = ["name", "organisation", "constituency", "email"]
-    readonly_fields = ["search_text"]
+    readonly_fields = ["search_text", "provider", "external_id"]
+    fieldsets = [
+        (None, {"fields": ["slug", "kind", "name", "title", "organisation", "party"]}),
+        ("Where", {"fields": ["constituency", "country", "postcodes"]}),
+        (
+            "How to reach them (only what they publish)",
+            {"fields": ["email", "contact_url", "postal_address", "website"]},
+        ),
+        (None, {"fields": ["source_note", "is_active", "provider", "external_id", "search_text"]}),
+    ]
     prepopulated_fields = {"slug": ["name"]}
     change_list_template = "admin/letters/recipient/change_list.html"
 
-    @admin.display(boolean=True, description="email")
-    def has_email(self, recipient: Recipient) -> bool:
-        return bool(recipient.email)
+    @admin.display(description="contact route")
+    def route(self, recipient: Recipient) -> str:
+        if recipient.email:
+            return "email"
+        if recipient.contact_url:
+            return "contact form"
+        if recipient.postal_address:
+            return "post"
+        return "none"
 
     # Letters per recipient (issue 5): counted in the list's one query, linked to the letters.
     def get_queryset(self, request):
@@ -105,9 +148,26 @@ class RecipientAdmin(admin.ModelAdmin):
         )
 
 
+class LetterTemplateForm(forms.ModelForm):
+    class Meta:
+        model = LetterTemplate
+        fields = ["slug", "name", "appeal", "subject", "body", "postcode_lookup", "is_active"]
+
+    def clean_postcode_lookup(self) -> str:
+        keys = [k.strip() for k in self.cleaned_data["postcode_lookup"].split(",") if k.strip()]
+        unknown = [k for k in keys if k not in PROVIDER_KEYS]
+        if unknown:
+            known = ", ".join(PROVIDER_KEYS)
+            raise forms.ValidationError(
+                f"Unknown: {', '.join(unknown)}. Use {known}, separated by commas."
+            )
+        return ",".join(keys)
+
+
 @admin.register(LetterTemplate)
 class LetterTemplateAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "subject", "is_active"]
+    form = LetterTemplateForm
+    list_display = ["name", "slug", "subject", "postcode_lookup", "is_active"]
     prepopulated_fields = {"slug": ["name"]}
 
 

@@ -3,6 +3,12 @@ from django import forms
 from campaign.lib.text import bidi_controls_strip, has_letter
 from letters.filling import CONTROL, NEWLINES
 from letters.models import Recipient
+from letters.representatives.postcodes import (
+    COUNTRY_NAMES,
+    PostcodeInvalid,
+    postcode_parse,
+    provider_country,
+)
 
 ONE_LINE_MESSAGE = "Please keep this on one line, without special characters."
 
@@ -190,3 +196,61 @@ class LetterForm(forms.Form):
         if CONTROL.search(NEWLINES.sub("", value.replace("\t", ""))):
             raise forms.ValidationError("Please use only letters, numbers and punctuation.")
         return value.strip()
+
+
+class PostcodeForm(forms.Form):
+    """“Enter your postcode”: the country chosen, or worked out from the postcode's format.
+
+    Everything is checked here, before any call goes out: a postcode that is too long, has
+    control characters, or has another country's format gets a sentence next to the field.
+    """
+
+    template = forms.SlugField(widget=forms.HiddenInput)
+    country = forms.ChoiceField(label="Country", required=False)
+    # No max_length here: postcode_parse says "too long" in words a supporter understands.
+    postcode = forms.CharField(
+        label="Your postcode",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "postal-code", "autocapitalize": "characters", "size": 10}
+        ),
+        error_messages={"required": "Please enter your postcode."},
+    )
+
+    def __init__(self, *args, providers: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.providers = providers
+        countries = [p for p in (provider_country(key) for key in providers) if p]
+        self.countries = countries
+        self.directory = "directory" in providers
+        choices = [("", "Work it out from my postcode")] if len(countries) > 1 else []
+        choices += [(c, COUNTRY_NAMES[c]) for c in countries]
+        if self.directory:
+            choices.append(("other", "Another country"))
+        self.fields["country"].choices = choices
+        if len(choices) <= 1:
+            self.fields["country"].widget = forms.HiddenInput()
+
+    def clean(self):
+        data = super().clean()
+        if "postcode" not in data:
+            return data
+        chosen = data.get("country") or ""
+        countries = [chosen] if chosen in self.countries else self.countries
+        if chosen == "other":
+            countries = []
+        try:
+            data["parsed"] = postcode_parse(
+                data["postcode"], countries=countries, directory=self.directory
+            )
+        except PostcodeInvalid as error:
+            self.add_error("postcode", str(error))
+        return data
+
+    @property
+    def provider(self) -> str:
+        """The provider for the parsed postcode's country."""
+        country = self.cleaned_data["parsed"].country
+        for key in self.providers:
+            if provider_country(key) == country:
+                return key
+        return "directory"

@@ -8,6 +8,12 @@ from django.utils import timezone
 from campaign.lib.managers import NaturalKeyManager
 
 
+class RecipientQuerySet(models.QuerySet):
+    def without_route(self) -> "RecipientQuerySet":
+        """Recipients a letter cannot reach: no email, no contact form, no postal address."""
+        return self.filter(email="", contact_url="", postal_address="")
+
+
 class Recipient(models.Model):
     """Someone a supporter can write to: a member of parliament, a media outlet, a body."""
 
@@ -65,7 +71,7 @@ class Recipient(models.Model):
         db_persist=True,
     )
 
-    objects = NaturalKeyManager()
+    objects = NaturalKeyManager.from_queryset(RecipientQuerySet)()
     natural_key_lookups = ("slug",)
 
     class Meta:
@@ -107,6 +113,20 @@ class LetterTemplate(models.Model):
         "ca-commons, directory, or several separated by commas; empty for no postcode step.",
     )
     is_active = models.BooleanField(default=True)
+    # A letter goes out in its template's language. A translation is a template of its own,
+    # pointing at the original, with who translated it (docs/translations.md).
+    language = models.CharField(max_length=10, default="en", help_text="The letter's language.")
+    original = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="translations",
+        help_text="For a translation: the template it translates.",
+    )
+    translator = models.CharField(
+        max_length=200, blank=True, help_text="For a translation: who translated it."
+    )
 
     objects = NaturalKeyManager()
     natural_key_lookups = ("slug",)
@@ -161,6 +181,13 @@ class Letter(models.Model):
     sender_address = models.TextField(max_length=500, blank=True)
     sender_postcode = models.CharField(max_length=20, blank=True)
     copy_to_sender = models.BooleanField(default=False)
+    language = models.CharField(
+        max_length=10,
+        default="en",
+        db_default="en",  # rows written by SQL of their own (bulk loads) are English
+        help_text="The interface language the supporter wrote in; emails to them are in it. "
+        "The letter itself is in its template's language.",
+    )
 
     subject = models.CharField(max_length=200)
     body = models.TextField(max_length=10000, blank=True)

@@ -49,3 +49,8 @@ def letters_by_recipient_and_status() -> tuple[list[tuple[str, str]], list[Lette
         key=lambda row: (-row[2], row[0]),
     )
     return statuses, table
+
+
+def recipients_without_route_count() -> int:
+    """Active recipients a letter cannot reach (no email, contact form or postal address)."""
+    return Recipient.objects.filter(is_active=True).without_route().count()

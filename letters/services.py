@@ -15,13 +15,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.tasks import Task, task
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 
 from campaign.lib.canonical import email_canonical
 from campaign.lib.emails import email_build
 from campaign.lib.ratelimit import rate_limit_hit, rate_parse
-from letters.filling import FilledLetter, fill_letter, single_line
+from letters.filling import FilledLetter, fill_letter, multi_line, single_line
 from letters.models import (
     Letter,
     LetterTemplate,
@@ -57,6 +57,8 @@ class LetterDraft:
     sender_postcode: str = ""
     personal_paragraph: str = ""
     copy_to_sender: bool = False
+    # The interface language the supporter writes in (emails to them are in it).
+    language: str = field(default_factory=lambda: settings.LANGUAGE_CODE)
 
 
 def letter_values(*, draft: LetterDraft, today: datetime | None = None) -> dict[str, str]:
@@ -136,6 +138,7 @@ def letter_create(
         sender_address=draft.sender_address.strip(),
         sender_postcode=single_line(draft.sender_postcode),
         copy_to_sender=draft.copy_to_sender,
+        language=draft.language,
         subject=single_line(subject),
         body=body.replace("\r\n", "\n").strip(),
         ip_hash=ip_hash,
@@ -175,7 +178,15 @@ def confirmation_email_enqueue(letter_id: int) -> None:
 
 
 def confirmation_email_build(letter: Letter) -> EmailMultiAlternatives:
-    """The email that asks the sender to confirm their address before the letter goes out."""
+    """The email that asks the sender to confirm their address before the letter goes out.
+
+    In the language the supporter wrote in, whatever the letter's own language.
+    """
+    with translation.override(letter.language):
+        return _confirmation_email_build(letter)
+
+
+def _confirmation_email_build(letter: Letter) -> EmailMultiAlternatives:
     context = {
         "letter": letter,
         "confirm_url": settings.SITE_URL
@@ -234,7 +245,15 @@ def _drain_enqueue(task: Task, *, run_after: datetime | None) -> None:
 
 
 def letter_message_build(letter: Letter) -> EmailMultiAlternatives:
-    """The letter as an email: from the campaign on the sender's behalf, replies to the sender."""
+    """The letter as an email: from the campaign on the sender's behalf, replies to the sender.
+
+    In the language of the letter's template, not the language the supporter's interface was in.
+    """
+    with translation.override(letter.template.language):
+        return _letter_message_build(letter)
+
+
+def _letter_message_build(letter: Letter) -> EmailMultiAlternatives:
     from_address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
     display = single_line(f"{letter.sender_name} via {settings.CAMPAIGN_NAME}")
     context = {"letter": letter, "paragraphs": [p for p in letter.body.split("\n\n") if p.strip()]}
@@ -492,7 +511,13 @@ CSV_COLUMNS = (
     "kind",
     "email",
     "contact_url",
+    "postal_address",
+    "website",
+    "party",
+    "postcodes",
 )
+# Columns a file may leave out: a recipient's value is then kept, not emptied.
+CSV_OPTIONAL = ("postal_address", "website", "party", "postcodes")
 KIND_NAMES = {value: value for value in Recipient.Kind.values} | {
     label.lower(): value for value, label in Recipient.Kind.choices
 }
@@ -514,7 +539,14 @@ class ImportReport:
 
 def recipient_row_clean(row: dict[str, str]) -> dict[str, str]:
     """One CSV row as recipient fields; raises ValueError with a reason a person understands."""
-    values = {column: single_line(row.get(column) or "") for column in CSV_COLUMNS}
+    values = {
+        column: single_line(row.get(column) or "")
+        for column in CSV_COLUMNS
+        if column in row or column not in CSV_OPTIONAL
+    }
+    if "postal_address" in row:
+        # An address keeps its lines ("1 High Street\nLondon"), and nothing else unprintable.
+        values["postal_address"] = multi_line(row.get("postal_address") or "")
     if not values["name"]:
         raise ValueError("the name is empty")
     kind = KIND_NAMES.get(values["kind"].lower())
@@ -528,11 +560,12 @@ def recipient_row_clean(row: dict[str, str]) -> dict[str, str]:
             validate_email(values["email"])
         except ValidationError as error:
             raise ValueError(f"{values['email']!r} is not an email address") from error
-    if values["contact_url"]:
-        try:
-            URLValidator(schemes=["https", "http"])(values["contact_url"])
-        except ValidationError as error:
-            raise ValueError(f"{values['contact_url']!r} is not a web address") from error
+    for column in ("contact_url", "website"):
+        if values.get(column):
+            try:
+                URLValidator(schemes=["https", "http"])(values[column])
+            except ValidationError as error:
+                raise ValueError(f"{values[column]!r} is not a web address") from error
     values["slug"] = slugify(values["slug"] or f"{values['name']} {values['constituency']}")[:150]
     if not values["slug"]:
         raise ValueError("no slug could be made from the name")
@@ -542,8 +575,11 @@ def recipient_row_clean(row: dict[str, str]) -> dict[str, str]:
         ("organisation", 200),
         ("constituency", 200),
         ("country", 100),
+        ("party", 200),
+        ("postal_address", 500),
+        ("postcodes", 2000),
     ):
-        if len(values[column]) > limit:
+        if len(values.get(column, "")) > limit:
             raise ValueError(f"the {column} is longer than {limit} characters")
     return values
 

@@ -1,13 +1,18 @@
+import logging
 from urllib.parse import quote
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.http import require_http_methods, require_safe
 
-from campaign.lib.ratelimit import client_ip, ip_hash
-from letters.forms import LetterForm, RecipientSearchForm
+from campaign.lib.ratelimit import client_ip, ip_hash, rate_limit_hit, rate_parse
+from letters.forms import LetterForm, PostcodeForm, RecipientSearchForm
 from letters.models import Letter, LetterTemplate, Recipient
+from letters.representatives import NotFound, ProviderUnavailable
+from letters.representatives.sync import representatives_find
 from letters.selectors import recipient_search, template_default
 from letters.services import (
     LetterDraft,
@@ -24,6 +29,8 @@ from letters.tokens import (
     status_token_make,
     status_token_read,
 )
+
+logger = logging.getLogger(__name__)
 
 
 @require_safe
@@ -43,11 +50,21 @@ def letter_start(request: HttpRequest) -> HttpResponse:
         "template": template,
         "form": form,
         "results": results,
-        "directory": None if results is not None else Recipient.objects.filter(is_active=True)[:50],
+        # The campaign's own recipients; members loaded from a parliament are found by postcode.
+        "directory": None
+        if results is not None
+        else Recipient.objects.filter(is_active=True, provider="")[:50],
         "templates": LetterTemplate.objects.filter(is_active=True),
+        "postcode_form": postcode_form_for(template),
     }
     status = 400 if form.is_bound and not form.is_valid() else 200
     return render(request, "letters/start.html", context, status=status)
+
+
+def postcode_form_for(template: LetterTemplate | None) -> PostcodeForm | None:
+    if template is None or not template.providers:
+        return None
+    return PostcodeForm(initial={"template": template.slug}, providers=template.providers)
 
 
 def recipient_from(request: HttpRequest) -> Recipient | None:
@@ -72,6 +89,7 @@ def draft_from(form: LetterForm, template: LetterTemplate) -> LetterDraft:
         sender_postcode=data.get("sender_postcode", ""),
         personal_paragraph=data.get("personal_paragraph", ""),
         copy_to_sender=data.get("copy_to_sender", False),
+        language=translation.get_language(),
     )
 
 
@@ -104,7 +122,12 @@ def render_preview(
         "draft": draft,
         "recipient": form.recipient,
         "can_send": bool(draft.recipient_email),
-        "mailto": mailto_link(to=draft.recipient_email, subject=subject, body=body),
+        # Never a mailto with an empty "To": without an email there is no mailto link.
+        "mailto": mailto_link(to=draft.recipient_email, subject=subject, body=body)
+        if draft.recipient_email
+        else "",
+        "contact_url": draft.recipient.contact_url if draft.recipient else "",
+        "postal_address": draft.recipient.postal_address if draft.recipient else "",
     }
     return render(request, "letters/preview.html", context, status=status)
 
@@ -115,8 +138,13 @@ def letter_write(request: HttpRequest, template_slug: str) -> HttpResponse:
     template = get_object_or_404(LetterTemplate, slug=template_slug, is_active=True)
     recipient = recipient_from(request)
     if request.method == "GET":
-        form = LetterForm(recipient=recipient)
-        return render(request, "letters/write.html", {"template": template, "form": form})
+        # From the postcode step: the postcode the supporter typed is theirs.
+        initial = {"sender_postcode": request.GET.get("postcode", "")[:20]}
+        form = LetterForm(recipient=recipient, initial=initial)
+        context = {"template": template, "form": form}
+        if recipient is None:
+            context["postcode_form"] = postcode_form_for(template)
+        return render(request, "letters/write.html", context)
 
     step = request.POST.get("step", "details")
     if step not in {"details", "send", "print"}:
@@ -189,3 +217,42 @@ def letter_status(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "letters/link_problem.html", {"gone": True}, status=404)
     context = {"letter": letter, "start_url": reverse("letters:start")}
     return render(request, "letters/status.html", context)
+
+
+@require_safe
+def representative_find(request: HttpRequest) -> HttpResponse:
+    """“Enter your postcode”: the supporter's MP as a card, then straight into the letter.
+
+    Whatever the API does (down, slow, 429, nonsense) the supporter gets a plain message and the
+    manual path, never an error page; a bad postcode gets a sentence next to the field and no
+    call goes out.
+    """
+    template = get_object_or_404(
+        LetterTemplate, slug=request.GET.get("template", ""), is_active=True
+    )
+    if not template.providers:
+        raise Http404("This letter has no postcode step.")
+    form = PostcodeForm(request.GET, providers=template.providers)
+    context = {"template": template, "postcode_form": form}
+    if not form.is_valid():
+        return render(request, "letters/find.html", context, status=400)
+    postcode = form.cleaned_data["parsed"]
+    context["postcode"] = postcode
+    if not rate_limit_hit(
+        key=f"representative-find:{ip_hash(client_ip(request))}",
+        rates=[rate_parse(settings.REPRESENTATIVES_LOOKUPS_PER_IP)],
+    ):
+        context["problem"] = "busy"
+        return render(request, "letters/find.html", context, status=429)
+    try:
+        area, recipients = representatives_find(provider=form.provider, postcode=postcode)
+    except NotFound:
+        message = f"We could not find the postcode {postcode.display}: please check it."
+        form.add_error("postcode", message)
+        return render(request, "letters/find.html", context, status=404)
+    except ProviderUnavailable as error:
+        logger.warning("Postcode lookup for template %s: %s", template.slug, error)
+        context["problem"] = "unavailable"
+        return render(request, "letters/find.html", context)
+    context |= {"area": area, "recipients": recipients}
+    return render(request, "letters/find.html", context)

@@ -179,6 +179,12 @@ class Signature(models.Model):
     is_counted = models.BooleanField(
         default=False, help_text="Included in the petition's counter (set by the refresher)."
     )
+    language = models.CharField(
+        max_length=10,
+        default="en",
+        db_default="en",  # rows written by SQL of their own (bulk loads) are English
+        help_text="The interface language the supporter signed in; their emails are in it.",
+    )
 
     objects = SignatureQuerySet.as_manager()
 

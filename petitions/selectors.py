@@ -18,8 +18,23 @@ from petitions.models import (
     CountryCount,
     PendingConfirmationEmail,
     Petition,
+    PetitionCounter,
     Signature,
 )
+
+
+def counter_read(*, petition: Petition) -> PetitionCounter:
+    """The petition's counter as the scheduler last refreshed it; never writes.
+
+    A page view only reads (the `refresh_counts` job keeps the counter fresh), so the count
+    shown lags the confirmed signatures by about PETITION_COUNT_REFRESH_SECONDS. A petition
+    whose counter row the refresher has not made yet shows 0.
+    """
+    try:
+        return petition.counter
+    except PetitionCounter.DoesNotExist:
+        # By id: an instance given here would be cached as the petition's counter row.
+        return PetitionCounter(petition_id=petition.pk, count=0, refreshed_at=timezone.now())
 
 
 def petition_list() -> QuerySet[Petition]:

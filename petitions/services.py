@@ -17,7 +17,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F
 from django.tasks import task
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from campaign.lib.canonical import email_canonical
 from campaign.lib.emails import email_build
@@ -55,10 +55,10 @@ _SIGN_SQL = """
 WITH signed AS (
     INSERT INTO petitions_signature (
         petition_id, name, email, email_canonical, country, postcode, consent_to_contact,
-        consent_text_version, show_name_publicly, ip_hash, created_at, is_counted)
+        consent_text_version, show_name_publicly, ip_hash, created_at, language, is_counted)
     VALUES (%(petition_id)s, %(name)s, %(email)s, %(email_canonical)s, %(country)s,
         %(postcode)s, %(consent_to_contact)s, %(consent_text_version)s,
-        %(show_name_publicly)s, %(ip_hash)s, %(created_at)s, false)
+        %(show_name_publicly)s, %(ip_hash)s, %(created_at)s, %(language)s, false)
     ON CONFLICT (petition_id, email_canonical) DO NOTHING
     RETURNING id
 ), queued AS (
@@ -112,6 +112,7 @@ def signature_create(
     show_name_publicly: bool = False,
     ip_hash: str | None = None,
     consent_text_version: str = CURRENT_CONSENT_VERSION,
+    language: str = settings.LANGUAGE_CODE,
 ) -> SignResult:
     """Sign a petition once per canonical email; a second signing is answered, never counted."""
     values = {
@@ -126,6 +127,7 @@ def signature_create(
         "show_name_publicly": show_name_publicly,
         "ip_hash": ip_hash,
         "created_at": timezone.now(),
+        "language": language,
     }
     # A duplicate is looked up after the insert found it; if that row was withdrawn in between,
     # the mailbox may sign again, so try once more.
@@ -197,7 +199,12 @@ def drain_schedule_forget() -> None:
 
 
 def confirmation_email_build(signature: Signature) -> EmailMessage:
-    """The confirmation email for a signature: subject, text and HTML from three templates."""
+    """The confirmation email for a signature, in the language the supporter signed in."""
+    with translation.override(signature.language):
+        return _confirmation_email_build(signature)
+
+
+def _confirmation_email_build(signature: Signature) -> EmailMessage:
     confirm_path = reverse("petitions:confirm", kwargs={"token": confirm_token_make(signature.pk)})
     withdraw_path = reverse(
         "petitions:withdraw", kwargs={"token": withdraw_token_make(signature.pk)}
@@ -377,10 +384,11 @@ def _mark_and_count_portable(*, petition: Petition, batch: int) -> tuple[int, da
 def counter_refresh(*, petition: Petition, force: bool = False) -> PetitionCounter | None:
     """Count the signatures that became countable since the last refresh.
 
-    Runs at most once per PETITION_COUNT_REFRESH_SECONDS per petition (unless `force`), and
-    only in one request at a time: the counter row is taken with FOR UPDATE SKIP LOCKED, so
-    while one request refreshes, the others read the count as it was a moment ago instead of
-    waiting. Returns the refreshed counter, or None when there was nothing to do here.
+    The scheduler runs this every PETITION_COUNT_REFRESH_SECONDS (the `refresh_counts` job);
+    page views only read the counter. Unless `force`, it does nothing when the counter is
+    younger than that. Only one refresh runs at a time: the counter row is taken with FOR
+    UPDATE SKIP LOCKED, so a second one returns at once. Returns the refreshed counter, or None
+    when there was nothing to do here.
     """
     counter_for(petition=petition)
     stale_after = timedelta(seconds=0 if force else settings.PETITION_COUNT_REFRESH_SECONDS)
@@ -396,19 +404,6 @@ def counter_refresh(*, petition: Petition, force: bool = False) -> PetitionCount
     locked.count, locked.refreshed_at = count, refreshed_at
     petition.counter = locked
     return locked
-
-
-def counter_read(*, petition: Petition) -> PetitionCounter:
-    """The counter for a page or count.json: refreshed first if it is older than allowed.
-
-    No COUNT(*): a fresh counter costs nothing beyond the row loaded with the petition; a stale
-    one costs one statement proportional to the signatures since the last refresh.
-    """
-    counter = counter_for(petition=petition)
-    age = timezone.now() - counter.refreshed_at
-    if age.total_seconds() >= settings.PETITION_COUNT_REFRESH_SECONDS:
-        counter = counter_refresh(petition=petition) or counter
-    return counter
 
 
 @dataclass
@@ -509,7 +504,7 @@ def confirmation_emails_send() -> dict:
 
 @task()
 def counts_refresh() -> int:
-    """Refresh every petition's counter; for a scheduler, beside the refresh on page views."""
+    """Refresh every petition's counter (the scheduler's `refresh_counts` job; pages only read)."""
     refreshed = 0
     for petition in Petition.objects.all():
         if counter_refresh(petition=petition, force=True) is not None:

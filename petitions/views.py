@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -28,7 +29,7 @@ WIDGET_CSP = {**settings.SECURE_CSP, "frame-ancestors": ["*"]}
 
 
 def counter_context(petition: Petition) -> dict:
-    counter = services.counter_read(petition=petition)
+    counter = selectors.counter_read(petition=petition)
     goal = petition.current_goal(counter.count)
     return {
         "count": counter.count,
@@ -61,7 +62,6 @@ def letters_url() -> str:
 def render_petition(
     request: HttpRequest, petition: Petition, form: SignatureForm, status: int = 200
 ) -> HttpResponse:
-    # The counter first: a refresh marks rows counted, which the lists below then include.
     context = counter_context(petition)
     context |= {
         "petition": petition,
@@ -123,6 +123,7 @@ def petition_sign(request: HttpRequest, slug: str) -> HttpResponse:
         show_name_publicly=data["show_name_publicly"],
         ip_hash=hashed_ip,
         consent_text_version=form.consent_text_version,
+        language=translation.get_language(),
     )
     thanks = reverse("petitions:thanks", kwargs={"slug": petition.slug})
     return redirect(f"{thanks}?{urlencode({'result': result.outcome.value})}")

@@ -13,7 +13,7 @@ from letters.filling import CONTROL, NEWLINES
 
 UK = "GB"
 CANADA = "CA"
-COUNTRY_NAMES = {UK: "the United Kingdom", CANADA: "Canada"}
+COUNTRY_NAMES = {UK: "United Kingdom", CANADA: "Canada"}
 POSTCODE_NAMES = {UK: "a UK postcode", CANADA: "a Canadian postal code"}
 EXAMPLES = {UK: "SW1A 1AA", CANADA: "K1A 0B1"}
 
@@ -86,3 +86,8 @@ def postcode_parse(value: str, *, countries: list[str], directory: bool = False)
         examples = " or ".join(f"{POSTCODE_NAMES[c]} such as {EXAMPLES[c]}" for c in countries)
         raise PostcodeInvalid(f"That is not a postcode we recognise. Please enter {examples}.")
     raise PostcodeInvalid("That is not a postcode we recognise: letters, numbers and spaces only.")
+
+
+def provider_country(provider: str) -> str:
+    """The country whose postcodes a provider answers for ("" for the directory)."""
+    return {"uk-commons": UK, "ca-commons": CANADA}.get(provider, "")

@@ -22,10 +22,12 @@ from letters.representatives import (
     cache_get,
     cache_put,
     from_json,
+    lookup,
     provider_get,
     to_json,
 )
 from letters.representatives.http import patient
+from letters.representatives.postcodes import Postcode
 
 logger = logging.getLogger("letters.representatives")
 
@@ -163,3 +165,12 @@ def representatives_sync(*, provider: str) -> SyncReport:
 def representatives_sync_task(provider: str) -> dict:
     """sync_representatives for a scheduler: every current member of one parliament."""
     return asdict(representatives_sync(provider=provider))
+
+
+def representatives_find(*, provider: str, postcode: Postcode) -> tuple[Area, list[Recipient]]:
+    """A postcode's area and the recipients to write to there (members become directory rows).
+
+    Raises NotFound or ProviderUnavailable as lookup() does.
+    """
+    area = lookup(provider=provider, postcode=postcode)
+    return area, area_recipients(area=area)

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.apps import apps
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -91,8 +92,9 @@ def test_query_count_is_pinned(client, petition, django_assert_num_queries):
     letters = apps.is_installed("letters") and any(
         m.__name__ == "Letter" for m in apps.get_app_config("letters").get_models()
     )
-    # session, user, petitions, totals, per day, countries, outbox (+ letters), permissions
-    with django_assert_num_queries(9 + int(letters)):
+    # session, user, petitions, totals, per day, countries, outbox (+ letters, recipients
+    # without a route), permissions
+    with django_assert_num_queries(9 + 2 * int(letters)):
         client.get(DASHBOARD)
 
 
@@ -127,3 +129,11 @@ def test_no_petitions_no_error(client, db):
     page = client.get(DASHBOARD)
     assert page.status_code == 200
     assert "No petitions yet." in page.text
+
+
+def test_recipients_without_a_contact_route_are_a_warning_with_a_link(client, db):
+    call_command("load_campaign", verbosity=0)
+    client.force_login(organiser())
+    text = client.get(DASHBOARD).text
+    assert "13 recipients can't be reached: no email, contact form or postal address." in text
+    assert "/letters/recipient/?route=none" in text

@@ -4,7 +4,9 @@ import pytest
 from django.core.management import call_command
 
 from letters.models import LetterTemplate, Recipient
+from letters.representatives import http
 from tests.factories import ANYMAIL_TEST_MAILER, IMMEDIATE_TASKS
+from tests.letters.representatives.fake_api import FakeApi
 
 
 @pytest.fixture
@@ -35,3 +37,14 @@ def immediate_tasks(settings):
     """Tasks run inside the request, as with `make run`: the whole flow in one test."""
     settings.TASKS = IMMEDIATE_TASKS
     settings.MAILERS = ANYMAIL_TEST_MAILER
+
+
+@pytest.fixture
+def fake_api(monkeypatch, settings) -> FakeApi:
+    """The APIs answered from recorded/ through a fake transport: no test touches the network."""
+    settings.UK_PARLIAMENT_API_URL = "https://members-api.test"
+    settings.REPRESENT_API_URL = "https://represent.test"
+    settings.REPRESENTATIVES_API_RATE = "1000/1s"
+    api = FakeApi()
+    monkeypatch.setattr(http, "transport", api)
+    return api

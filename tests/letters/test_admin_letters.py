@@ -98,3 +98,15 @@ def test_data_manager_sees_the_sender(client, letters):
     letter = Letter.objects.filter(recipient=letters["mp"]).first()
     page = client.get(reverse("admin:letters_letter_change", args=[letter.pk]))
     assert SENDER_EMAIL in page.text
+
+
+@pytest.mark.django_db
+def test_the_recipient_list_filters_those_without_a_route(client, campaign_content):
+    Recipient.objects.filter(slug="bbc-news").update(contact_url="https://bbc.example/contact")
+    client.force_login(organiser())
+    page = client.get(reverse("admin:letters_recipient_changelist"), {"route": "none"}).text
+    assert "Human Rights Watch" in page
+    assert "BBC News" not in page
+    page = client.get(reverse("admin:letters_recipient_changelist"), {"route": "form"}).text
+    assert "BBC News" in page
+    assert "Human Rights Watch" not in page

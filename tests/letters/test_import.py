@@ -91,3 +91,39 @@ def test_a_file_that_is_not_utf8_gets_a_clear_message(admin_client):
     response = admin_client.post(reverse("admin:letters_recipient_import"), {"csv_file": upload})
     assert response.status_code == 400
     assert "not UTF-8" in response.content.decode()
+
+
+ROUTES_CSV = (
+    "name,kind,constituency,email,contact_url,postal_address,website,postcodes\n"
+    'Sam Test,mp,Testford,,https://samtest.example/contact,"1 Test Road\n'
+    'Testford TF1 1AA",https://samtest.example,"TF1, TF2"\n'
+)
+
+
+@pytest.mark.django_db
+def test_the_import_takes_every_contact_route_and_keeps_the_address_lines():
+    report = recipients_import_csv(text=ROUTES_CSV)
+    assert report.added == ["sam-test-testford"], report.rejected
+    sam = Recipient.objects.get(slug="sam-test-testford")
+    assert sam.contact_url == "https://samtest.example/contact"
+    assert sam.postal_address == "1 Test Road\nTestford TF1 1AA"
+    assert sam.website == "https://samtest.example"
+    assert sam.postcodes == "TF1, TF2"
+
+
+@pytest.mark.django_db
+def test_a_file_without_the_new_columns_keeps_what_the_admin_added():
+    recipients_import_csv(text=CSV)
+    Recipient.objects.filter(slug="the-daily-example").update(
+        postal_address="1 Press Lane\nExampleton", website="https://daily.example"
+    )
+    report = recipients_import_csv(text=CSV)
+    assert report.updated == []
+    daily = Recipient.objects.get(slug="the-daily-example")
+    assert daily.postal_address == "1 Press Lane\nExampleton"
+
+
+@pytest.mark.django_db
+def test_a_website_that_is_not_a_web_address_is_rejected():
+    report = recipients_import_csv(text="name,kind,website\nX,media,javascript:alert(1)\n")
+    assert report.rejected == [(2, "'javascript:alert(1)' is not a web address")]

@@ -90,6 +90,7 @@ def test_concurrent_signing_loses_nothing_and_counts_each_mailbox_once(live_serv
     assert set(PendingConfirmationEmail.objects.values_list("signature_id", flat=True)) == set(
         Signature.objects.values_list("pk", flat=True)
     )
+    services.counter_refresh(petition=petition, force=True)
     count = requests.get(f"{page_url}count.json", timeout=60).json()["count"]
     assert count == len(distinct)
     assert services.counts_reconcile(petition=petition).changed is False

@@ -56,6 +56,7 @@ def insert_values(petition, email: str) -> dict:
         "show_name_publicly": True,
         "ip_hash": "ab" * 32,
         "created_at": timezone.now(),
+        "language": "az",
     }
 
 

@@ -5,8 +5,14 @@ import pytest
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
-from petitions import services
-from petitions.models import CountryCount, PendingConfirmationEmail, PetitionCounter, Signature
+from petitions import selectors, services
+from petitions.models import (
+    CountryCount,
+    PendingConfirmationEmail,
+    Petition,
+    PetitionCounter,
+    Signature,
+)
 from petitions.moderation import signatures_invalidate
 from petitions.services import SignOutcome
 from tests.factories import make_petition
@@ -112,10 +118,21 @@ def test_refresh_happens_at_most_every_few_seconds(petition, settings):
     services.counter_refresh(petition=petition, force=True)
     services.signature_confirm(signature_id=sign(petition).signature.pk)
     assert services.counter_refresh(petition=petition) is None
-    assert services.counter_read(petition=petition).count == 0
+    assert selectors.counter_read(petition=petition).count == 0
     PetitionCounter.objects.update(refreshed_at=timezone.now() - timedelta(seconds=61))
-    petition.refresh_from_db()
-    assert services.counter_read(petition=petition).count == 1
+    assert services.counter_refresh(petition=petition).count == 1
+
+
+def test_reading_the_counter_never_writes(petition, django_assert_num_queries):
+    services.signature_confirm(signature_id=sign(petition).signature.pk)
+    petition = Petition.objects.select_related("counter").get(pk=petition.pk)
+    with django_assert_num_queries(0):
+        assert selectors.counter_read(petition=petition).count == 0
+    assert not PetitionCounter.objects.exists()
+    services.counter_refresh(petition=petition, force=True)
+    petition = Petition.objects.select_related("counter").get(pk=petition.pk)
+    with django_assert_num_queries(0):
+        assert selectors.counter_read(petition=petition).count == 1
 
 
 def test_counter_is_kept_per_country(petition):
