@@ -21,10 +21,11 @@ WORKDIR /app
 COPY --from=build /venv /venv
 COPY --chown=app:app . /app
 # Hashed, compressed static files are built into the image; the key is a throwaway for this
-# step only (settings refuse to start without one), never the one the container runs with.
-RUN DJANGO_SECRET_KEY=collectstatic-only DATABASE_URL=sqlite:////tmp/build.sqlite3 \
-    python manage.py collectstatic --noinput \
-    && rm -f /tmp/build.sqlite3
+# step only (settings refuse to start without one), never the one the container runs with;
+# so is the database address (collectstatic never connects).
+RUN DJANGO_DEBUG=false DJANGO_SECRET_KEY=collectstatic-only \
+    DATABASE_URL=postgres://collectstatic@127.0.0.1:5432/none \
+    python manage.py collectstatic --noinput
 USER app
 EXPOSE 8000
 # /healthz checks the database. Host header: the first of DJANGO_ALLOWED_HOSTS.

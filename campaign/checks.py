@@ -1,13 +1,12 @@
 """System checks: production refuses to start half-configured.
 
 With DJANGO_DEBUG=false, `manage.py check`, `migrate` and the worker (`db_worker` runs the
-checks when it starts) fail when the database or the mailer is missing; `check --deploy`
-also fails when the email provider's webhook is not secured. Each message names the
-environment variable to set.
+checks when it starts) fail when the mailer is missing; `check --deploy` also fails when the
+email provider's webhook is not secured. Each message names the environment variable to set.
+(Without DATABASE_URL the settings themselves refuse to load.)
 """
 
 import importlib.util
-import os
 
 from django.conf import settings
 from django.core.checks import Error, Tags, register
@@ -19,27 +18,12 @@ def package_missing(name: str) -> bool:
     return importlib.util.find_spec(name) is None
 
 
-def in_memory_database() -> bool:
-    """A throwaway process (`makemigrations --check` with sqlite://:memory:) serves nobody."""
-    database = settings.DATABASES["default"]
-    return "sqlite" in database["ENGINE"] and str(database["NAME"]) in {":memory:", ""}
-
-
 @register(Tags.compatibility)
 def production_configuration_check(app_configs=None, **kwargs) -> list[Error]:
-    """The database and the mailer a production process needs."""
-    if settings.DEBUG or in_memory_database():
+    """The mailer a production process needs."""
+    if settings.DEBUG:
         return []
     errors = []
-    if not os.environ.get("DATABASE_URL"):
-        errors.append(
-            Error(
-                "DATABASE_URL is not set: without it the site would keep its data in a SQLite "
-                "file next to the code.",
-                hint="Set DATABASE_URL=postgres://user:password@host:5432/name.",
-                id="campaign.E001",
-            )
-        )
     mailer = settings.MAILER
     if not mailer:
         errors.append(

@@ -1,8 +1,9 @@
 """Settings for the campaign platform.
 
 One module for every environment: the environment carries the difference (see `.env.example`).
-With nothing set but `DJANGO_DEBUG=true`, the site runs on a SQLite file with email printed to
-the console; production sets `DJANGO_SECRET_KEY`, `DATABASE_URL` and a mailer.
+In a checkout, `manage.py` with nothing set runs with DJANGO_DEBUG=true on a PostgreSQL of the
+checkout's own (campaign/devdb.py) and prints email to the console; production sets
+`DJANGO_DEBUG=false`, `DJANGO_SECRET_KEY`, `DATABASE_URL` and a mailer.
 """
 
 from pathlib import Path
@@ -117,11 +118,17 @@ def database_config(url: str) -> dict:
     return config
 
 
-DATABASES = {
-    "default": database_config(
-        env.str("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+# PostgreSQL only: the hot paths are PostgreSQL SQL (ON CONFLICT, COPY, SKIP LOCKED). In a
+# checkout, manage.py and `make run` start a server of their own when this is unset
+# (campaign/devdb.py); everywhere else it must be set.
+DATABASE_URL = env.str("DATABASE_URL", default="")
+if not DATABASE_URL:
+    raise ImproperlyConfigured(
+        "Set DATABASE_URL to a PostgreSQL server (postgres://user:password@host:5432/name)."
     )
-}
+DATABASES = {"default": database_config(DATABASE_URL)}
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (postgres://…).")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
@@ -405,6 +412,8 @@ SCHEDULE = schedule(
         },
         # The safety net for confirmation emails (the worker sends them a second after signing).
         "send_confirmation_emails": {"when": "every 5m", "command": "send_confirmation_emails"},
+        # The same for letters and their confirmation emails (docs/letters.md).
+        "send_letters": {"when": "every 5m", "command": "send_letters"},
         "purge_signatures": {"when": "15 3 * * *", "command": "purge_signatures"},
         "purge_letters": {"when": "30 3 * * *", "command": "purge_letters"},
         "reconcile_counts": {"when": "0 4 * * *", "command": "reconcile_counts"},

@@ -28,7 +28,12 @@ urlpatterns = [
         path("", include((campaign_patterns, "campaign"))),
         path("petitions/", include("petitions.urls")),
         path("letters/", include("letters.urls")),
-        path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+        # The strings of our scripts in the page's language (locale/*/djangojs.po).
+        path(
+            "jsi18n/",
+            JavaScriptCatalog.as_view(packages=["campaign"]),
+            name="javascript-catalog",
+        ),
         prefix_default_language=False,
     ),
 ]

@@ -1,16 +1,19 @@
 from django import forms
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
+from campaign.lib.countries import country_names
 from campaign.lib.text import bidi_controls_strip, has_letter
 from letters.filling import CONTROL, NEWLINES
 from letters.models import Recipient
 from letters.representatives.postcodes import (
-    COUNTRY_NAMES,
     PostcodeInvalid,
     postcode_parse,
     provider_country,
 )
 
-ONE_LINE_MESSAGE = "Please keep this on one line, without special characters."
+ONE_LINE_MESSAGE = _("Please keep this on one line, without special characters.")
 
 
 def one_line(value: str) -> str:
@@ -31,13 +34,13 @@ def person_name(value: str, *, empty_message: str) -> str:
     if not name:
         raise forms.ValidationError(empty_message)
     if not has_letter(name):
-        raise forms.ValidationError("A name needs at least one letter.")
+        raise forms.ValidationError(_("A name needs at least one letter."))
     return name
 
 
 class RecipientSearchForm(forms.Form):
     q = forms.CharField(
-        label="Name, constituency or organisation",
+        label=_("Name, constituency or organisation"),
         max_length=100,
         required=False,
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
@@ -50,50 +53,55 @@ class LetterForm(forms.Form):
     `step` is "details" (before the preview: no letter text yet) or "send" (the text too).
     """
 
-    recipient_name = forms.CharField(label="Their name", max_length=200, required=False)
+    recipient_name = forms.CharField(label=_("Their name"), max_length=200, required=False)
     recipient_title = forms.CharField(
-        label="Their title or role",
+        label=_("Their title or role"),
         max_length=200,
         required=False,
-        help_text="For example “MP”, “Editor”, “Dr”.",
+        help_text=_("For example “MP”, “Editor”, “Dr”."),
     )
-    recipient_email = forms.EmailField(label="Their email address", max_length=254, required=False)
+    recipient_email = forms.EmailField(
+        label=_("Their email address"), max_length=254, required=False
+    )
 
     sender_name = forms.CharField(
-        label="Your name", max_length=100, widget=forms.TextInput(attrs={"autocomplete": "name"})
+        label=_("Your name"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
     sender_email = forms.EmailField(
-        label="Your email address",
+        label=_("Your email address"),
         max_length=254,
-        help_text="We send you a link to confirm it before your letter goes out. Replies from "
-        "the recipient come to this address.",
+        help_text=_(
+            "We send you a link to confirm it before your letter goes out. Replies from "
+            "the recipient come to this address."
+        ),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     sender_address = forms.CharField(
-        label="Your postal address",
+        label=_("Your postal address"),
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
     )
     sender_postcode = forms.CharField(
-        label="Postcode",
+        label=_("Postcode"),
         max_length=20,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
     )
     personal_paragraph = forms.CharField(
-        label="Why this matters to you",
+        label=_("Why this matters to you"),
         max_length=2000,
         required=False,
-        help_text="A few sentences in your own words. A personal letter carries more weight "
-        "than a copy.",
+        help_text=_(
+            "A few sentences in your own words. A personal letter carries more weight than a copy."
+        ),
         widget=forms.Textarea(attrs={"rows": 5}),
     )
-    copy_to_sender = forms.BooleanField(label="Send me a copy of my letter", required=False)
+    copy_to_sender = forms.BooleanField(label=_("Send me a copy of my letter"), required=False)
 
-    subject = forms.CharField(label="Subject", max_length=200, required=False)
+    subject = forms.CharField(label=_("Subject"), max_length=200, required=False)
     body = forms.CharField(
-        label="Your letter",
+        label=_("Your letter"),
         max_length=10000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 24}),
@@ -124,20 +132,20 @@ class LetterForm(forms.Form):
         if self.asks_address:
             self.fields["sender_address"].required = True
             self.fields["sender_postcode"].required = True
-            self.fields["sender_address"].help_text = (
+            self.fields["sender_address"].help_text = _(
                 "Members of parliament answer the people they represent, so they need to see "
                 "that you live in their constituency. Your address is placed under your "
                 "signature."
             )
         messages = {
-            "recipient_name": "Please give the name of the person you are writing to.",
-            "recipient_email": "Please give their email address, so we can send your letter.",
-            "sender_name": "Please tell us your name.",
-            "sender_email": "Please give your email address: we send you a link to confirm it.",
-            "sender_address": "Please give your postal address.",
-            "sender_postcode": "Please give your postcode.",
-            "subject": "Please give your letter a subject.",
-            "body": "Your letter is empty: please write something.",
+            "recipient_name": _("Please give the name of the person you are writing to."),
+            "recipient_email": _("Please give their email address, so we can send your letter."),
+            "sender_name": _("Please tell us your name."),
+            "sender_email": _("Please give your email address: we send you a link to confirm it."),
+            "sender_address": _("Please give your postal address."),
+            "sender_postcode": _("Please give your postcode."),
+            "subject": _("Please give your letter a subject."),
+            "body": _("Your letter is empty: please write something."),
         }
         for name, message in messages.items():
             if name in self.fields:
@@ -161,7 +169,7 @@ class LetterForm(forms.Form):
             return ""
         return person_name(
             self.cleaned_data["recipient_name"],
-            empty_message="Please give the name of the person you are writing to.",
+            empty_message=_("Please give the name of the person you are writing to."),
         )
 
     def clean_recipient_title(self) -> str:
@@ -169,7 +177,7 @@ class LetterForm(forms.Form):
 
     def clean_sender_name(self) -> str:
         return person_name(
-            self.cleaned_data["sender_name"], empty_message="Please tell us your name."
+            self.cleaned_data["sender_name"], empty_message=_("Please tell us your name.")
         )
 
     def clean_sender_postcode(self) -> str:
@@ -181,20 +189,20 @@ class LetterForm(forms.Form):
     def clean_sender_address(self) -> str:
         value = bidi_controls_strip(self.cleaned_data["sender_address"])
         if CONTROL.search(NEWLINES.sub("", value)):
-            raise forms.ValidationError("Please use only letters, numbers and punctuation.")
+            raise forms.ValidationError(_("Please use only letters, numbers and punctuation."))
         return value.strip()
 
     def clean_personal_paragraph(self) -> str:
         value = bidi_controls_strip(self.cleaned_data["personal_paragraph"])
         value = value.replace("\r\n", "\n")
         if CONTROL.search(NEWLINES.sub("", value.replace("\t", ""))):
-            raise forms.ValidationError("Please use only letters, numbers and punctuation.")
+            raise forms.ValidationError(_("Please use only letters, numbers and punctuation."))
         return value.strip()
 
     def clean_body(self) -> str:
         value = bidi_controls_strip(self.cleaned_data["body"]).replace("\r\n", "\n")
         if CONTROL.search(NEWLINES.sub("", value.replace("\t", ""))):
-            raise forms.ValidationError("Please use only letters, numbers and punctuation.")
+            raise forms.ValidationError(_("Please use only letters, numbers and punctuation."))
         return value.strip()
 
 
@@ -206,14 +214,14 @@ class PostcodeForm(forms.Form):
     """
 
     template = forms.SlugField(widget=forms.HiddenInput)
-    country = forms.ChoiceField(label="Country", required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False)
     # No max_length here: postcode_parse says "too long" in words a supporter understands.
     postcode = forms.CharField(
-        label="Your postcode",
+        label=_("Your postcode"),
         widget=forms.TextInput(
             attrs={"autocomplete": "postal-code", "autocapitalize": "characters", "size": 10}
         ),
-        error_messages={"required": "Please enter your postcode."},
+        error_messages={"required": _("Please enter your postcode.")},
     )
 
     def __init__(self, *args, providers: list[str], **kwargs):
@@ -222,10 +230,11 @@ class PostcodeForm(forms.Form):
         countries = [p for p in (provider_country(key) for key in providers) if p]
         self.countries = countries
         self.directory = "directory" in providers
-        choices = [("", "Work it out from my postcode")] if len(countries) > 1 else []
-        choices += [(c, COUNTRY_NAMES[c]) for c in countries]
+        choices = [("", _("Work it out from my postcode"))] if len(countries) > 1 else []
+        names = country_names(translation.get_language() or settings.LANGUAGE_CODE)
+        choices += [(c, names[c]) for c in countries]
         if self.directory:
-            choices.append(("other", "Another country"))
+            choices.append(("other", _("Another country")))
         self.fields["country"].choices = choices
         if len(choices) <= 1:
             self.fields["country"].widget = forms.HiddenInput()

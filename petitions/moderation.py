@@ -64,21 +64,9 @@ def signatures_invalidate(*, queryset: QuerySet[Signature], by_user: Any = None)
     except EmptyResultSet:  # e.g. pk__in=[]: nothing to invalidate
         return 0
     now = timezone.now()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(_INVALIDATE_SQL.format(ids=ids_sql), (*params, now))
-            returned = cursor.fetchall()
-    else:  # SQLite on a development machine: one writer at a time, no races to fear
-        rows = list(
-            Signature.objects.valid()
-            .filter(pk__in=queryset.values("pk"))
-            .order_by("pk")
-            .values_list("pk", "petition_id", "country", "is_counted", "name")
-        )
-        Signature.objects.filter(pk__in=[row[0] for row in rows]).update(
-            invalidated_at=now, is_counted=False
-        )
-        returned = rows
+    with connection.cursor() as cursor:
+        cursor.execute(_INVALIDATE_SQL.format(ids=ids_sql), (*params, now))
+        returned = cursor.fetchall()
     _counters_subtract(
         counted=[(petition_id, country) for _, petition_id, country, was, _ in returned if was]
     )

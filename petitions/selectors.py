@@ -4,12 +4,14 @@ import datetime
 import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncDate
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
+from campaign.lib.countries import country_names
 from campaign.models import Figure, Signatory
-from petitions.countries import COUNTRY_NAMES
 from petitions.models import (
     CONFIRMED,
     INVALIDATED,
@@ -93,8 +95,9 @@ def recent_signers(*, petition: Petition, limit: int = 10) -> list[PublicSigner]
         .order_by("-id")
         .values_list("name", "country")[:limit]
     )
+    names = country_names(translation.get_language() or settings.LANGUAGE_CODE)
     return [
-        PublicSigner(first_name=(name.split() or [""])[0], country=COUNTRY_NAMES.get(country, ""))
+        PublicSigner(first_name=(name.split() or [""])[0], country=names.get(country, ""))
         for name, country in rows
     ]
 
@@ -113,8 +116,9 @@ def country_counts(*, petition: Petition, limit: int = 10) -> list[CountryRow]:
         .order_by("-count", "country")
         .values_list("country", "count")[:limit]
     )
+    names = country_names(translation.get_language() or settings.LANGUAGE_CODE)
     return [
-        CountryRow(code=code, name=COUNTRY_NAMES.get(code, "Not given"), count=count)
+        CountryRow(code=code, name=names.get(code, gettext("Not given")), count=count)
         for code, count in rows
     ]
 

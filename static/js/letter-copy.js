@@ -2,6 +2,8 @@
 // Without JavaScript the button stays hidden and the link carries the letter as first shown.
 (function () {
   "use strict";
+  // Django's JavaScript catalogue (jsi18n) is loaded before this script; English without it.
+  var gettext = window.gettext || function (text) { return text; };
   var button = document.getElementById("copy-letter");
   var status = document.getElementById("copy-status");
   var body = document.getElementById("id_body");
@@ -13,9 +15,9 @@
     button.addEventListener("click", function () {
       var text = (subject ? subject.value + "\n\n" : "") + body.value;
       navigator.clipboard.writeText(text).then(function () {
-        status.textContent = "Copied. Paste it into an email or a contact form.";
+        status.textContent = gettext("Copied. Paste it into an email or a contact form.");
       }, function () {
-        status.textContent = "Could not copy: select the text and copy it yourself.";
+        status.textContent = gettext("Could not copy: select the text and copy it yourself.");
       });
     });
   }

@@ -8,7 +8,12 @@
   if (!counters.length || !window.fetch) {
     return;
   }
-  var format = new Intl.NumberFormat("en-GB");
+  // Numbers as the page's language writes them ("15 000" in French), as the server does.
+  var format = new Intl.NumberFormat(document.documentElement.lang || undefined);
+  var gettext = window.gettext || function (text) { return text; };
+  var interpolate = window.interpolate || function (text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (_, name) { return values[name]; });
+  };
 
   function update(counter, data) {
     var countEl = counter.querySelector("[data-count]");
@@ -26,7 +31,9 @@
     if (progress) {
       progress.max = data.goal;
       progress.value = Math.min(data.count, data.goal);
-      progress.textContent = countText + " of " + goalText;
+      progress.textContent = interpolate(
+        gettext("%(count)s of %(goal)s"), { count: countText, goal: goalText }, true
+      );
     }
     if (original) {
       original.hidden = data.count < data.original_goal;

@@ -1,9 +1,16 @@
-"""ISO 3166-1 alpha-2 country codes and their English short names.
+"""ISO 3166-1 alpha-2 country codes, their English short names, and their names in the others.
 
-Generated once from Debian's iso-codes data (/usr/share/iso-codes/json/iso_3166-1.json, using
-the common name where it has one); a plain list keeps the form free of a dependency for a few
-hundred lines of data that change about once a year.
+The English list was generated once from Debian's iso-codes data
+(/usr/share/iso-codes/json/iso_3166-1.json, using the common name where it has one). Names in
+the other languages come from CLDR through Babel, and every list is sorted with the Unicode
+Collation Algorithm (pyuca), tailored for the alphabets whose order it does not give.
 """
+
+import unicodedata
+from functools import cache
+
+from babel import Locale, UnknownLocaleError
+from pyuca import Collator
 
 COUNTRIES: tuple[tuple[str, str], ...] = (
     ("AF", "Afghanistan"),
@@ -258,3 +265,53 @@ COUNTRIES: tuple[tuple[str, str], ...] = (
 )
 
 COUNTRY_NAMES: dict[str, str] = dict(COUNTRIES)
+
+
+# Alphabets that order letters differently from the Unicode root order: in Azerbaijani ç, ə,
+# ğ, ı, ö, ş and ü are letters of their own, x comes after h and q after k.
+ALPHABETS = {"az": "abcçdeəfgğhxıijkqlmnoöprsştuüvyz"}
+
+
+@cache
+def _collator() -> Collator:
+    return Collator()
+
+
+def _alphabet_key(name: str, alphabet: str) -> tuple:
+    """Letters by their place in the alphabet; other letters by their base letter, after z."""
+    text = name.replace("I", "ı").replace("İ", "i").lower()
+    key = []
+    for char in text:
+        if char in alphabet:
+            key.append((alphabet.index(char), ""))
+        elif char.isalpha():
+            base = unicodedata.normalize("NFD", char)[0]
+            place = alphabet.index(base) if base in alphabet else len(alphabet)
+            key.append((place, char))
+    return (tuple(key), _collator().sort_key(name))
+
+
+def sort_key(name: str, language: str):
+    """A key that sorts names in the language's alphabetical order."""
+    if alphabet := ALPHABETS.get(language):
+        return _alphabet_key(name, alphabet)
+    return _collator().sort_key(name)
+
+
+@cache
+def country_names(language: str) -> dict[str, str]:
+    """Every country's name in a language: English as listed above, the others from CLDR."""
+    if language == "en":
+        return COUNTRY_NAMES
+    try:
+        territories = Locale.parse(language).territories
+    except (UnknownLocaleError, ValueError):
+        return COUNTRY_NAMES
+    return {code: territories.get(code, name) for code, name in COUNTRIES}
+
+
+@cache
+def country_choices(language: str) -> tuple[tuple[str, str], ...]:
+    """(code, name) for every country, in the language and sorted in its order."""
+    names = country_names(language)
+    return tuple(sorted(names.items(), key=lambda item: sort_key(item[1], language)))
