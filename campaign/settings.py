@@ -101,6 +101,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "campaign.context_processors.site",
+                # Last: placeholders while a page is rendered for the shared page cache.
+                "campaign.lib.pagecache.page_holes",
                 "campaign.languages.alternates",
             ],
         },
@@ -132,6 +134,9 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# Public pages that do not show a count are kept this many seconds in the page cache at most
+# (an organiser's change in the admin, or `load_campaign`, replaces them at once).
+PAGE_CACHE_SECONDS = env.float("PAGE_CACHE_SECONDS", default=300.0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -7,13 +7,18 @@ registers on it would be imported while `admin.site` is being set up, and its re
 would land on a second instance that is then thrown away.
 """
 
+import functools
+
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_safe
+
+from campaign.lib.csv import csv_response
+from campaign.lib.pagecache import page_cache_clear
 
 
 class CampaignAdminSite(admin.AdminSite):
@@ -21,6 +26,20 @@ class CampaignAdminSite(admin.AdminSite):
     site_title = "Campaign admin"
     index_title = "Campaign admin"
     index_template = "admin/campaign_index.html"
+
+    def admin_view(self, view, cacheable=False):
+        """Every admin view; after a change an organiser made (a POST that did not fail), the
+        public pages kept in the page cache are dropped, so the change shows at once."""
+        protected = super().admin_view(view, cacheable)
+
+        @functools.wraps(protected)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            response = protected(request, *args, **kwargs)
+            if request.method == "POST" and response.status_code < 400:
+                page_cache_clear()
+            return response
+
+        return wrapped
 
     def get_urls(self):
         urls = [
@@ -75,12 +94,4 @@ def _counts_export(request: HttpRequest) -> HttpResponse:
     stream, log = counts_export(by=by, petition=petition, user=request.user)
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
     name = f"signature-counts-by-{by}-{petition.slug if petition else 'all'}-{stamp}.csv"
-    return StreamingHttpResponse(
-        stream,
-        content_type="text/csv; charset=utf-8",
-        headers={
-            "Content-Disposition": f'attachment; filename="{name}"',
-            "Cache-Control": "no-store",
-            "X-Export-Log": str(log.pk),
-        },
-    )
+    return csv_response(stream, filename=name, headers={"X-Export-Log": str(log.pk)})

@@ -1,11 +1,14 @@
+from django.conf import settings
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse, reverse_lazy
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from campaign import selectors, timeline
+from campaign.lib.pagecache import page_cache
 from campaign.models import Appeal
 from letters.selectors import letters_sent_total
 from petitions.selectors import counter_read
@@ -27,7 +30,17 @@ def petition_url(appeal: Appeal | None) -> str:
     return appeal.get_absolute_url()
 
 
+def count_seconds() -> float:
+    """Pages that show a count are kept for one refresh interval."""
+    return max(1.0, settings.PETITION_COUNT_REFRESH_SECONDS)
+
+
+def content_seconds() -> float:
+    return settings.PAGE_CACHE_SECONDS
+
+
 @require_safe
+@page_cache(timeout=count_seconds)
 def home(request: HttpRequest) -> HttpResponse:
     appeals = list(Appeal.objects.published().select_related("petition__counter"))
     series = timeline.figure_series(selectors.series_figures())
@@ -55,11 +68,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@page_cache(timeout=content_seconds)
 def appeal_list(request: HttpRequest) -> HttpResponse:
     return render(request, "campaign/appeal_list.html", {"appeals": selectors.appeal_list()})
 
 
 @require_safe
+@page_cache(timeout=content_seconds)
 def appeal_detail(request: HttpRequest, slug: str) -> HttpResponse:
     appeal = selectors.appeal_get(slug=slug).select_related("petition").first()
     if appeal is None:
@@ -68,7 +83,7 @@ def appeal_detail(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "campaign/appeal_detail.html",
         {
-            "appeal": appeal,
+            "appeal": selectors.appeal_in_language(appeal, language=translation.get_language()),
             "figures": appeal.figures.all(),
             "signatories": appeal.signatories.all(),
             "petition_url": petition_url(appeal) if appeal.kind == Appeal.Kind.PETITION else "",
@@ -78,6 +93,7 @@ def appeal_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+@page_cache(timeout=content_seconds)
 def figures(request: HttpRequest) -> HttpResponse:
     series = timeline.figure_series(selectors.series_figures())
     return render(
@@ -88,6 +104,7 @@ def figures(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@page_cache(timeout=content_seconds)
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "campaign/privacy.html", {})
 

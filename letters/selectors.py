@@ -1,7 +1,8 @@
 """Reading letters and recipients for pages."""
 
 from django.core.cache import cache
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, QuerySet
+from django.db.models.functions import Coalesce
 
 from letters.models import Letter, LetterTemplate, Recipient
 
@@ -23,8 +24,23 @@ def recipient_search(*, query: str, limit: int = 20) -> QuerySet[Recipient]:
     return recipients.order_by("name")[:limit]
 
 
-def template_default() -> LetterTemplate | None:
-    return LetterTemplate.objects.filter(is_active=True).order_by("pk").first()
+def template_default(*, language: str = "") -> LetterTemplate | None:
+    """The first letter, in `language` where the organisers provide a translation of it."""
+    original = (
+        LetterTemplate.objects.filter(is_active=True, original__isnull=True).order_by("pk").first()
+    )
+    if original is None or not language or original.language == language:
+        return original
+    return original.translations.filter(is_active=True, language=language).first() or original
+
+
+def templates_for_choice() -> QuerySet[LetterTemplate]:
+    """Every active letter, each translation right after its original."""
+    return (
+        LetterTemplate.objects.filter(is_active=True)
+        .select_related("original")
+        .order_by(Coalesce("original_id", "id"), F("original_id").asc(nulls_first=True), "language")
+    )
 
 
 def letters_sent_total() -> int:

@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from campaign.lib.ratelimit import client_ip, ip_hash, rate_limit_hit, rate_parse
@@ -13,7 +14,7 @@ from letters.forms import LetterForm, PostcodeForm, RecipientSearchForm
 from letters.models import Letter, LetterTemplate, Recipient
 from letters.representatives import NotFound, ProviderUnavailable
 from letters.representatives.sync import representatives_find
-from letters.selectors import recipient_search, template_default
+from letters.selectors import recipient_search, template_default, templates_for_choice
 from letters.services import (
     LetterDraft,
     LetterLimitExceeded,
@@ -40,7 +41,7 @@ def letter_start(request: HttpRequest) -> HttpResponse:
     template = (
         get_object_or_404(LetterTemplate, slug=template_slug, is_active=True)
         if template_slug
-        else template_default()
+        else template_default(language=translation.get_language())
     )
     form = RecipientSearchForm(request.GET or None)
     results = None
@@ -54,7 +55,7 @@ def letter_start(request: HttpRequest) -> HttpResponse:
         "directory": None
         if results is not None
         else Recipient.objects.filter(is_active=True, provider="")[:50],
-        "templates": LetterTemplate.objects.filter(is_active=True),
+        "templates": templates_for_choice(),
         "postcode_form": postcode_form_for(template),
     }
     status = 400 if form.is_bound and not form.is_valid() else 200
@@ -170,7 +171,7 @@ def letter_write(request: HttpRequest, template_slug: str) -> HttpResponse:
         return render(request, "letters/print.html", context)
     if not draft.recipient_email:
         form.add_error(
-            None, "We have no email address for this recipient: please send it yourself."
+            None, gettext("We have no email address for this recipient: please send it yourself.")
         )
         return render_preview(request, template, form, draft, status=400)
     hashed_ip = ip_hash(client_ip(request))

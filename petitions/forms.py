@@ -8,6 +8,8 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
 from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -19,6 +21,7 @@ from petitions.consent import CURRENT_CONSENT_VERSION, consent_text
 from petitions.tokens import (
     TokenExpired,
     TokenInvalid,
+    form_binding,
     started_token_make,
     started_token_read,
 )
@@ -82,6 +85,22 @@ class CountryField(forms.ChoiceField):
         result = forms.Field.__deepcopy__(self, memo)
         result._choices = self._choices
         return result
+
+
+# Where a cached petition page has each visitor's own `started` value (campaign/lib/pagecache.py).
+STARTED_HOLE = "pagecache-hole-started"
+
+
+def request_form_binding(request: HttpRequest) -> str:
+    """This browser's CSRF cookie, hashed, for its form's started value (get_token() gives a
+    browser without one its cookie now, so the value binds to the cookie it will send back)."""
+    get_token(request)
+    return form_binding(request.META.get("CSRF_COOKIE", ""))
+
+
+def started_value(request: HttpRequest) -> str:
+    """The signed time a form is served at, for the minimum fill time, bound to the browser."""
+    return started_token_make(time.time(), binding=request_form_binding(request))
 
 
 class SignatureForm(forms.Form):

@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from campaign.lib.pagecache import page_cache_clear
 from petitions.models import CountryCount, PetitionCounter, Signature
 
 _INVALIDATE_SQL = """
@@ -51,6 +52,10 @@ def _counters_subtract(*, counted: list[tuple[int, str]]) -> None:
         CountryCount.objects.filter(petition_id=petition_id, country=country).update(
             count=F("count") - number
         )
+    # Counts only go down here, by a person's decision: show it at once, not at the next
+    # expiry of the cached pages (again after commit, for a page cached in between).
+    page_cache_clear()
+    transaction.on_commit(page_cache_clear)
 
 
 @transaction.atomic

@@ -4,7 +4,6 @@ from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -12,9 +11,11 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from campaign.lib.pagecache import page_cache, value_cached
 from campaign.lib.ratelimit import client_ip, ip_hash, rate_limit_hit
+from campaign.selectors import appeal_in_language
 from petitions import selectors, services
-from petitions.forms import SignatureForm
+from petitions.forms import STARTED_HOLE, SignatureForm, request_form_binding, started_value
 from petitions.models import Petition, Signature
 from petitions.tokens import (
     TokenExpired,
@@ -65,7 +66,10 @@ def render_petition(
     context = counter_context(petition)
     context |= {
         "petition": petition,
-        "appeal": petition.appeal,
+        "appeal": appeal_in_language(
+            petition.appeal,
+            language=translation.get_language(),
+        ),
         "form": form,
         "recent_signers": selectors.recent_signers(petition=petition),
         "country_counts": selectors.country_counts(petition=petition),
@@ -74,19 +78,27 @@ def render_petition(
     return render(request, "petitions/petition_detail.html", context, status=status)
 
 
+def count_seconds() -> float:
+    """How long a page showing a count is kept in the page cache: one refresh interval."""
+    return max(1.0, settings.PETITION_COUNT_REFRESH_SECONDS)
+
+
 @require_safe
+@page_cache(timeout=count_seconds)
 def petition_list(request: HttpRequest) -> HttpResponse:
     return render(request, "petitions/petition_list.html", {"petitions": selectors.petition_list()})
 
 
 @require_safe
+@page_cache(timeout=count_seconds, holes={STARTED_HOLE: started_value})
 def petition_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    # The same page for every anonymous reader (campaign/lib/pagecache.py), with the form's
+    # CSRF token and `started` value each visitor's own.
     petition = get_object_or_404(selectors.petition_for_page(slug=slug))
-    # get_token() gives this browser its CSRF cookie now, so the form's started value is bound
-    # to the cookie the browser will send back with it.
-    get_token(request)
-    binding = form_binding(request.META.get("CSRF_COOKIE", ""))
-    return render_petition(request, petition, SignatureForm(petition=petition, binding=binding))
+    form = SignatureForm(petition=petition, binding=request_form_binding(request))
+    if getattr(request, "page_holes", None):
+        form.fields["started"].initial = STARTED_HOLE
+    return render_petition(request, petition, form)
 
 
 @require_POST
@@ -185,18 +197,23 @@ def signature_withdraw(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "petitions/withdraw.html", {"signature": signature})
 
 
-@require_safe
-def petition_count(request: HttpRequest, slug: str) -> JsonResponse:
+def count_data(slug: str) -> dict:
     petition = get_object_or_404(selectors.petition_list(), slug=slug)
     context = counter_context(petition)
-    response = JsonResponse(
-        {
-            "count": context["count"],
-            "goal": context["goal"],
-            "original_goal": context["original_goal"],
-            "counted_at": context["counted_at"].isoformat(),
-        }
+    return {
+        "count": context["count"],
+        "goal": context["goal"],
+        "original_goal": context["original_goal"],
+        "counted_at": context["counted_at"].isoformat(),
+    }
+
+
+@require_safe
+def petition_count(request: HttpRequest, slug: str) -> JsonResponse:
+    data = value_cached(
+        key=f"petitions:count:{slug}", timeout=count_seconds(), compute=lambda: count_data(slug)
     )
+    response = JsonResponse(data)
     # The count changes every few seconds; caches may serve it for as long.
     max_age = max(1, int(settings.PETITION_COUNT_REFRESH_SECONDS))
     response["Cache-Control"] = f"public, max-age={max_age}"
@@ -207,6 +224,7 @@ def petition_count(request: HttpRequest, slug: str) -> JsonResponse:
 @xframe_options_exempt
 @csp_override(WIDGET_CSP)
 @require_safe
+@page_cache(timeout=count_seconds)
 def petition_widget(request: HttpRequest, slug: str) -> HttpResponse:
     petition = get_object_or_404(selectors.petition_list(), slug=slug)
     context = {"petition": petition, "share": share_links(petition), **counter_context(petition)}

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from campaign.lib.pagecache import page_cache_clear
+
 
 class Command(BaseCommand):
     help = (
@@ -26,3 +28,5 @@ class Command(BaseCommand):
             raise CommandError(f"No *.json fixtures in {path}.")
         # One loaddata call: one transaction, so a broken fixture loads nothing at all.
         call_command("loaddata", *[str(f) for f in files], verbosity=options["verbosity"])
+        # The public pages kept in the shared cache show the new content from now on.
+        page_cache_clear()
