@@ -1,12 +1,20 @@
 """Reading letters and recipients for pages."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from letters.models import Letter, LetterTemplate, Recipient, ReplyCheck
+from letters.models import (
+    Letter,
+    LetterTemplate,
+    PendingLetterConfirmation,
+    Recipient,
+    ReplyCheck,
+)
 
 SENT_TOTAL_CACHE_KEY = "letters:sent-total"
 
@@ -17,7 +25,7 @@ type LetterRow = tuple[str, list[int], int]
 def recipient_search(*, query: str, limit: int = 20) -> QuerySet[Recipient]:
     """Active recipients whose name, title, organisation or constituency contains the query.
 
-    On PostgreSQL the `contains` lookup on `search_text` uses its trigram index (migration 0003).
+    The `contains` lookup on `search_text` uses its trigram index (Recipient.Meta.indexes).
     """
     words = query.lower().split()[:5]
     recipients = Recipient.objects.filter(is_active=True)
@@ -75,6 +83,29 @@ def letters_by_recipient_and_status() -> tuple[list[tuple[str, str]], list[Lette
 def recipients_without_route_count() -> int:
     """Active recipients a letter cannot reach (no email, contact form or postal address)."""
     return Recipient.objects.filter(is_active=True).without_route().count()
+
+
+@dataclass(frozen=True)
+class LetterOutboxStatus:
+    letters_waiting: int  # queued letters: due, retrying, or waiting for the recipient's next hour
+    confirmations_waiting: int  # letter confirmation emails still to be sent
+    overdue: int  # of both, due for longer than the given time: no worker is sending
+
+
+def letter_outbox_status(*, overdue_after: datetime.timedelta) -> LetterOutboxStatus:
+    """What the two letter outboxes hold, and how much of it is overdue (two queries)."""
+    late = timezone.now() - overdue_after
+    letters = Letter.objects.filter(status=Letter.Status.QUEUED).aggregate(
+        waiting=Count("pk"), overdue=Count("pk", filter=Q(send_after__lt=late))
+    )
+    confirmations = PendingLetterConfirmation.objects.aggregate(
+        waiting=Count("pk"), overdue=Count("pk", filter=Q(send_after__lt=late))
+    )
+    return LetterOutboxStatus(
+        letters_waiting=letters["waiting"],
+        confirmations_waiting=confirmations["waiting"],
+        overdue=letters["overdue"] + confirmations["overdue"],
+    )
 
 
 @dataclass(frozen=True)
