@@ -1,7 +1,10 @@
 """Reading letters and recipients for pages."""
 
+from datetime import datetime
+
 from django.core.cache import cache
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Min, QuerySet
+from django.utils import timezone
 
 from letters.models import Letter, LetterTemplate, Recipient
 
@@ -54,3 +57,10 @@ def letters_by_recipient_and_status() -> tuple[list[tuple[str, str]], list[Lette
 def recipients_without_route_count() -> int:
     """Active recipients a letter cannot reach (no email, contact form or postal address)."""
     return Recipient.objects.filter(is_active=True).without_route().count()
+
+
+def letter_oldest_queued() -> datetime | None:
+    """When the queued letter that has waited longest for the worker became due."""
+    return Letter.objects.filter(
+        status=Letter.Status.QUEUED, send_after__lte=timezone.now()
+    ).aggregate(oldest=Min("send_after"))["oldest"]
