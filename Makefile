@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 CAMPAIGN ?= fixtures/landmine-maps
 
-.PHONY: run install test lint format lock worker clean
+.PHONY: run install test lint format lock worker clean messages
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.13 is needed (see .python-version)."; exit 1; }
@@ -50,6 +50,18 @@ format: install
 test: lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Translations (docs/translations.md): gather the strings into locale/*/LC_MESSAGES/*.po, then
+# compile them (.mo, committed). Needs GNU gettext (Debian: gettext). A new language:
+# `make messages LANGUAGE=xx` once, then translate its .po files and run `make messages` again.
+MESSAGES_OPTIONS = --ignore=tests --ignore=bench --ignore=staticfiles --ignore=.venv --no-obsolete
+messages: export DJANGO_SECRET_KEY ?= messages-only
+messages: install
+	$(BIN)/python manage.py makemessages $(if $(LANGUAGE),--locale=$(LANGUAGE),--all) \
+		--domain=django $(MESSAGES_OPTIONS)
+	$(BIN)/python manage.py makemessages $(if $(LANGUAGE),--locale=$(LANGUAGE),--all) \
+		--domain=djangojs $(MESSAGES_OPTIONS)
+	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 # Re-pin the dependencies after changing pyproject.toml.
 lock: | $(BIN)/python

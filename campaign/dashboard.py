@@ -12,8 +12,11 @@ from django.utils import timezone
 from campaign.charts import Chart, Margin, Point, Series, date_ticks, line_chart
 from letters.selectors import (
     LetterRow,
+    ReplyRate,
     letters_by_recipient_and_status,
     recipients_without_route_count,
+    reply_rates_by_kind,
+    reply_rates_by_recipient,
 )
 from petitions.models import Petition
 from petitions.selectors import (
@@ -44,6 +47,8 @@ class Dashboard:
     emails_overdue: int = 0  # due for longer than OUTBOX_OVERDUE
     oldest_email_queued: datetime.datetime | None = None
     recipients_without_route: int = 0  # active recipients with no email, form or address
+    replies_by_recipient: list[ReplyRate] = field(default_factory=list)
+    replies_by_kind: list[ReplyRate] = field(default_factory=list)
 
 
 def signatures_chart(
@@ -99,4 +104,6 @@ def dashboard_read(*, today: datetime.date | None = None) -> Dashboard:
         emails_overdue=outbox.overdue,
         oldest_email_queued=outbox.oldest_queued,
         recipients_without_route=recipients_without_route_count(),
+        replies_by_recipient=reply_rates_by_recipient(),
+        replies_by_kind=reply_rates_by_kind(),
     )

@@ -69,7 +69,7 @@ class LanguageRedirectMiddleware:
 class Alternate:
     code: str
     name: str
-    path: str  # with the query string
+    path: str
     url: str
     current: bool
     default: bool  # also the x-default: the unprefixed URL, whose language is negotiated
@@ -82,14 +82,13 @@ def page_alternates(request: HttpRequest) -> list[Alternate]:
     urls = {code: translate_url(path, code) for code, _ in settings.LANGUAGES}
     if len(set(urls.values())) < len(urls):
         return []  # not a translated page (the admin, an error on an unknown path)
-    query = request.META.get("QUERY_STRING", "")
-    suffix = f"?{query}" if query else ""
+    # Without the query string: pages are cached per path and language (campaign/lib/pagecache).
     return [
         Alternate(
             code=code,
             name=name,
-            path=urls[code] + suffix,
-            url=settings.SITE_URL + urls[code] + suffix,
+            path=urls[code],
+            url=settings.SITE_URL + urls[code],
             current=code == current,
             default=code == settings.LANGUAGE_CODE,
         )

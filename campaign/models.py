@@ -206,6 +206,39 @@ class Signatory(models.Model):
     natural_key.dependencies = ["campaign.appeal"]
 
 
+class AppealTranslation(models.Model):
+    """An appeal's text in another language, as the organisers provide it, with its translator.
+
+    The site never translates a document itself: a page in another language shows the English
+    original with a note, unless a translation is here (docs/translations.md).
+    """
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(max_length=10, help_text="A code from settings.LANGUAGES.")
+    title = models.CharField(max_length=300)
+    summary = models.TextField(blank=True)
+    body = models.TextField(blank=True, help_text="Paragraphs apart by a blank line.")
+    translator = models.CharField(max_length=200, help_text="Who translated it.")
+
+    objects = NaturalKeyManager()
+    natural_key_lookups = ("appeal__slug", "language")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appeal", "language"], name="appeal_translation_unique_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.appeal} ({self.language})"
+
+    def natural_key(self) -> tuple[str, str]:
+        return (*self.appeal.natural_key(), self.language)
+
+    natural_key.dependencies = ["campaign.appeal"]
+
+
 class ExportLog(models.Model):
     """One export of signatures or counts: who took which rows out, when, and how many.
 

@@ -1,8 +1,11 @@
 """Reads for the campaign pages, each one query (or one per prefetched relation)."""
 
+import copy
+
+from django.conf import settings
 from django.db.models import Count, QuerySet
 
-from campaign.models import Appeal, Figure
+from campaign.models import Appeal, AppealTranslation, Figure
 
 
 def appeal_list() -> QuerySet[Appeal]:
@@ -26,3 +29,27 @@ def series_figures() -> list[Figure]:
         .select_related("appeal")
         .order_by("series", "as_of", "position")
     )
+
+
+def appeal_in_language(appeal: Appeal, *, language: str) -> Appeal:
+    """The appeal as a page in `language` shows it: its organisers' translation where one exists.
+
+    A copy, never saved: `text_language` says which language its text is in (the documents
+    are English), `translator` who translated it ("" for the original), and `original` is the
+    appeal as the document gives it (None when this is it), shown on the same page.
+    """
+    shown = copy.copy(appeal)
+    shown.text_language = settings.LANGUAGE_CODE
+    shown.translator = ""
+    shown.original = None
+    if language == settings.LANGUAGE_CODE:
+        return shown
+    found = AppealTranslation.objects.filter(appeal=appeal, language=language).first()
+    if found is not None:
+        shown.title = found.title
+        shown.summary = found.summary
+        shown.body = found.body
+        shown.text_language = language
+        shown.translator = found.translator
+        shown.original = appeal
+    return shown

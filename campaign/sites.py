@@ -11,12 +11,13 @@ import functools
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from campaign.lib.csv import csv_response
 from campaign.lib.pagecache import page_cache_clear
 
 
@@ -46,6 +47,11 @@ class CampaignAdminSite(admin.AdminSite):
             path(
                 "exports/counts.csv", self.admin_view(self.counts_export_view), name="counts_export"
             ),
+            path(
+                "exports/replies.csv",
+                self.admin_view(self.replies_export_view),
+                name="replies_export",
+            ),
         ]
         return urls + super().get_urls()
 
@@ -74,6 +80,38 @@ class CampaignAdminSite(admin.AdminSite):
     def counts_export_view(self, request: HttpRequest) -> HttpResponse:
         return _counts_export(request)
 
+    def replies_export_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.may_see_dashboard(request):
+            raise PermissionDenied
+        return _replies_export(request)
+
+
+REPLY_COLUMNS = ["by", "recipient or kind", "kind", "asked", "answered", "replied", "no reply"]
+REPLY_COLUMNS += ["not yet", "replied % of yes and no"]
+
+
+@require_safe
+def _replies_export(request: HttpRequest) -> HttpResponse:
+    """Reply rates per recipient and per kind of recipient, as on the dashboard."""
+    from campaign.lib.csv import csv_line, neutralise
+    from letters.selectors import reply_rates_by_kind, reply_rates_by_recipient
+
+    lines = [csv_line(REPLY_COLUMNS)]
+    for by, rates in (("recipient", reply_rates_by_recipient()), ("kind", reply_rates_by_kind())):
+        for r in rates:
+            values = [by, r.name, r.kind, r.asked, r.answered, r.replied, r.no_reply, r.not_yet]
+            values.append("" if r.percent is None else r.percent)
+            lines.append(csv_line(neutralise(value) for value in values))
+    stamp = timezone.now().strftime("%Y%m%d-%H%M")
+    return HttpResponse(
+        b"".join(lines),
+        content_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="letter-replies-{stamp}.csv"',
+            "Cache-Control": "no-store",
+        },
+    )
+
 
 @require_safe
 def _counts_export(request: HttpRequest) -> HttpResponse:
@@ -93,12 +131,4 @@ def _counts_export(request: HttpRequest) -> HttpResponse:
     stream, log = counts_export(by=by, petition=petition, user=request.user)
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
     name = f"signature-counts-by-{by}-{petition.slug if petition else 'all'}-{stamp}.csv"
-    return StreamingHttpResponse(
-        stream,
-        content_type="text/csv; charset=utf-8",
-        headers={
-            "Content-Disposition": f'attachment; filename="{name}"',
-            "Cache-Control": "no-store",
-            "X-Export-Log": str(log.pk),
-        },
-    )
+    return csv_response(stream, filename=name, headers={"X-Export-Log": str(log.pk)})

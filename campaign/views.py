@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.tasks import default_task_backend
 from django.urls import NoReverseMatch, reverse, reverse_lazy
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -87,7 +87,7 @@ def appeal_detail(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "campaign/appeal_detail.html",
         {
-            "appeal": appeal,
+            "appeal": selectors.appeal_in_language(appeal, language=translation.get_language()),
             "figures": appeal.figures.all(),
             "signatories": appeal.signatories.all(),
             "petition_url": petition_url(appeal) if appeal.kind == Appeal.Kind.PETITION else "",

@@ -1,12 +1,14 @@
 """Reading letters and recipients for pages."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.cache import cache
-from django.db.models import Count, Min, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from letters.models import Letter, LetterTemplate, Recipient
+from letters.models import Letter, LetterTemplate, Recipient, ReplyCheck
 
 SENT_TOTAL_CACHE_KEY = "letters:sent-total"
 
@@ -26,8 +28,23 @@ def recipient_search(*, query: str, limit: int = 20) -> QuerySet[Recipient]:
     return recipients.order_by("name")[:limit]
 
 
-def template_default() -> LetterTemplate | None:
-    return LetterTemplate.objects.filter(is_active=True).order_by("pk").first()
+def template_default(*, language: str = "") -> LetterTemplate | None:
+    """The first letter, in `language` where the organisers provide a translation of it."""
+    original = (
+        LetterTemplate.objects.filter(is_active=True, original__isnull=True).order_by("pk").first()
+    )
+    if original is None or not language or original.language == language:
+        return original
+    return original.translations.filter(is_active=True, language=language).first() or original
+
+
+def templates_for_choice() -> QuerySet[LetterTemplate]:
+    """Every active letter, each translation right after its original."""
+    return (
+        LetterTemplate.objects.filter(is_active=True)
+        .select_related("original")
+        .order_by(Coalesce("original_id", "id"), F("original_id").asc(nulls_first=True), "language")
+    )
 
 
 def letters_sent_total() -> int:
@@ -57,6 +74,80 @@ def letters_by_recipient_and_status() -> tuple[list[tuple[str, str]], list[Lette
 def recipients_without_route_count() -> int:
     """Active recipients a letter cannot reach (no email, contact form or postal address)."""
     return Recipient.objects.filter(is_active=True).without_route().count()
+
+
+@dataclass(frozen=True)
+class ReplyRate:
+    """Answers to "did they reply?" for one recipient or one kind of recipient."""
+
+    name: str
+    kind: str
+    asked: int  # letters whose sender was asked
+    answered: int
+    replied: int
+    no_reply: int
+    not_yet: int
+
+    @property
+    def percent(self) -> int | None:
+        """Replied, of the letters with a yes or no answer; None before any."""
+        decided = self.replied + self.no_reply
+        return round(self.replied * 100 / decided) if decided else None
+
+
+REPLY_COUNTS = {
+    "asked": Count("pk"),
+    "answered": Count("pk", filter=~Q(answer="")),
+    "replied": Count("pk", filter=Q(answer=ReplyCheck.Answer.YES)),
+    "no_reply": Count("pk", filter=Q(answer=ReplyCheck.Answer.NO)),
+    "not_yet": Count("pk", filter=Q(answer=ReplyCheck.Answer.NOT_YET)),
+}
+TYPED_IN = "typed in by the supporter"
+
+
+def reply_rates_by_recipient() -> list[ReplyRate]:
+    """Per recipient (the letter's own copy of the name), most asked first."""
+    kinds = dict(Recipient.Kind.choices)
+    rows = (
+        ReplyCheck.objects.filter(asks__gt=0)
+        .values("letter__recipient_name", "letter__recipient__kind")
+        .annotate(**REPLY_COUNTS)
+        .order_by("-asked", "letter__recipient_name")
+    )
+    return [
+        ReplyRate(
+            name=row.pop("letter__recipient_name"),
+            kind=str(kinds.get(row.pop("letter__recipient__kind"), TYPED_IN)),
+            **row,
+        )
+        for row in rows
+    ]
+
+
+def reply_rates_by_kind() -> list[ReplyRate]:
+    """Per kind of recipient (members of parliament, media, …)."""
+    kinds = dict(Recipient.Kind.choices)
+    rows = (
+        ReplyCheck.objects.filter(asks__gt=0)
+        .values("letter__recipient__kind")
+        .annotate(**REPLY_COUNTS)
+        .order_by("-asked")
+    )
+    rates = []
+    for row in rows:
+        kind = str(kinds.get(row.pop("letter__recipient__kind"), TYPED_IN))
+        rates.append(ReplyRate(name=kind, kind=kind, **row))
+    return rates
+
+
+def identical_copies_count(*, recipient: Recipient, template: LetterTemplate) -> int:
+    """Letters to this recipient from this template that went out with no word changed."""
+    return Letter.objects.filter(
+        recipient=recipient,
+        template=template,
+        personalised=False,
+        status__in=[Letter.Status.QUEUED, *Letter.SENT_STATUSES],
+    ).count()
 
 
 def letter_oldest_queued() -> datetime | None:

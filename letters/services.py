@@ -3,7 +3,7 @@
 import csv
 import io
 import logging
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from email.utils import formataddr, parseaddr
 
@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, make_msgid
 from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.tasks import Task, task
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -114,6 +114,12 @@ def letter_limits_check(*, sender_email: str, ip_hash: str) -> None:
         raise LetterLimitExceeded
 
 
+def letter_personalised(*, draft: LetterDraft, body: str) -> bool:
+    """Whether the sender changed a word of the template's letter (their paragraph counts)."""
+    unchanged = letter_fill(draft=replace(draft, personal_paragraph="")).body
+    return " ".join(body.split()) != " ".join(unchanged.split())
+
+
 def letter_create(
     *, draft: LetterDraft, subject: str, body: str, ip_hash: str
 ) -> tuple[Letter, bool]:
@@ -141,6 +147,7 @@ def letter_create(
         language=draft.language,
         subject=single_line(subject),
         body=body.replace("\r\n", "\n").strip(),
+        personalised=letter_personalised(draft=draft, body=body),
         ip_hash=ip_hash,
     )
     try:
@@ -310,8 +317,10 @@ def letters_send_pending() -> OutboxResult:
             letter = (
                 Letter.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("template")
-                .filter(status=Letter.Status.QUEUED, send_after__lte=timezone.now())
-                .order_by("send_after", "pk")
+                .filter(status=Letter.Status.QUEUED)
+                # A queued letter without a time (queued by hand) is due too: never stranded.
+                .filter(Q(send_after__lte=timezone.now()) | Q(send_after__isnull=True))
+                .order_by(F("send_after").asc(nulls_first=True), "pk")
                 .first()
             )
             if letter is None:

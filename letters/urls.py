@@ -10,4 +10,5 @@ urlpatterns = [
     path("write/<slug:template_slug>/", views.letter_write, name="write"),
     path("confirm/<str:token>/", views.letter_confirm_view, name="confirm"),
     path("status/<str:token>/", views.letter_status, name="status"),
+    path("reply/<str:token>/", views.letter_reply, name="reply"),
 ]

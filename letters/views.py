@@ -6,14 +6,21 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from campaign.lib.ratelimit import client_ip, ip_hash, rate_limit_hit, rate_parse
 from letters.forms import LetterForm, PostcodeForm, RecipientSearchForm
-from letters.models import Letter, LetterTemplate, Recipient
+from letters.models import Letter, LetterTemplate, Recipient, ReplyCheck
+from letters.replies import ReplyOutcome, reply_record
 from letters.representatives import NotFound, ProviderUnavailable
 from letters.representatives.sync import representatives_find
-from letters.selectors import recipient_search, template_default
+from letters.selectors import (
+    identical_copies_count,
+    recipient_search,
+    template_default,
+    templates_for_choice,
+)
 from letters.services import (
     LetterDraft,
     LetterLimitExceeded,
@@ -26,6 +33,7 @@ from letters.tokens import (
     TokenExpired,
     TokenInvalid,
     confirm_token_read,
+    reply_token_read,
     status_token_make,
     status_token_read,
 )
@@ -40,7 +48,7 @@ def letter_start(request: HttpRequest) -> HttpResponse:
     template = (
         get_object_or_404(LetterTemplate, slug=template_slug, is_active=True)
         if template_slug
-        else template_default()
+        else template_default(language=translation.get_language())
     )
     form = RecipientSearchForm(request.GET or None)
     results = None
@@ -54,7 +62,7 @@ def letter_start(request: HttpRequest) -> HttpResponse:
         "directory": None
         if results is not None
         else Recipient.objects.filter(is_active=True, provider="")[:50],
-        "templates": LetterTemplate.objects.filter(is_active=True),
+        "templates": templates_for_choice(),
         "postcode_form": postcode_form_for(template),
     }
     status = 400 if form.is_bound and not form.is_valid() else 200
@@ -144,6 +152,10 @@ def letter_write(request: HttpRequest, template_slug: str) -> HttpResponse:
         context = {"template": template, "form": form}
         if recipient is None:
             context["postcode_form"] = postcode_form_for(template)
+        else:
+            copies = identical_copies_count(recipient=recipient, template=template)
+            if copies >= settings.LETTERS_IDENTICAL_NUDGE:
+                context["identical_copies"] = copies
         return render(request, "letters/write.html", context)
 
     step = request.POST.get("step", "details")
@@ -170,7 +182,7 @@ def letter_write(request: HttpRequest, template_slug: str) -> HttpResponse:
         return render(request, "letters/print.html", context)
     if not draft.recipient_email:
         form.add_error(
-            None, "We have no email address for this recipient: please send it yourself."
+            None, gettext("We have no email address for this recipient: please send it yourself.")
         )
         return render_preview(request, template, form, draft, status=400)
     hashed_ip = ip_hash(client_ip(request))
@@ -256,3 +268,42 @@ def representative_find(request: HttpRequest) -> HttpResponse:
         return render(request, "letters/find.html", context)
     context |= {"area": area, "recipients": recipients}
     return render(request, "letters/find.html", context)
+
+
+REPLY_PAGE_STATUS = {
+    ReplyOutcome.RECORDED: 200,
+    ReplyOutcome.CHANGED: 200,
+    ReplyOutcome.SAME: 200,
+    ReplyOutcome.STANDS: 409,
+    ReplyOutcome.GONE: 404,
+}
+
+
+@require_safe
+def letter_reply(request: HttpRequest, token: str) -> HttpResponse:
+    """One click from the question email records whether the recipient replied.
+
+    A GET records, as the email promises one click. A mail scanner that follows every link
+    records nothing lasting: each of its clicks comes from the same email, so the sender's own
+    click afterwards replaces it.
+    """
+    context: dict = {"link_days": settings.LETTERS_REPLY_LINK_DAYS}
+    try:
+        letter_id, ask, answer = reply_token_read(token)
+    except TokenExpired:
+        return render(request, "letters/reply.html", context | {"outcome": "expired"}, status=410)
+    except TokenInvalid:
+        return render(request, "letters/reply.html", context | {"outcome": "invalid"}, status=400)
+    record = reply_record(letter_id=letter_id, ask=ask, answer=answer)
+    labels = dict(ReplyCheck.Answer.choices)
+    context |= {
+        "outcome": record.outcome.value,
+        "answer": record.answer,
+        "answer_label": labels.get(record.answer, ""),
+        "ask": ask,
+    }
+    response = render(
+        request, "letters/reply.html", context, status=REPLY_PAGE_STATUS[record.outcome]
+    )
+    response["Cache-Control"] = "no-store"
+    return response

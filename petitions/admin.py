@@ -11,12 +11,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from campaign.lib.csv import csv_response
 from campaign.lib.permissions import PERSONAL_DATA
 from petitions import moderation
 from petitions.exports import PRESETS, preset_allowed, signatures_export
@@ -337,12 +338,6 @@ class SignatureAdmin(admin.ModelAdmin):
         )
         name = f"signatures-{petition.slug if petition else 'all'}-{preset.name}"
         stamp = timezone.now().strftime("%Y%m%d-%H%M")
-        return StreamingHttpResponse(
-            stream,
-            content_type="text/csv; charset=utf-8",
-            headers={
-                "Content-Disposition": f'attachment; filename="{name}-{stamp}.csv"',
-                "Cache-Control": "no-store",
-                "X-Export-Log": str(log.pk),
-            },
+        return csv_response(
+            stream, filename=f"{name}-{stamp}.csv", headers={"X-Export-Log": str(log.pk)}
         )

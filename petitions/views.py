@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from campaign.lib.pagecache import page_cache, value_cached
 from campaign.lib.ratelimit import client_ip, ip_hash, rate_limit_hit
+from campaign.selectors import appeal_in_language
 from petitions import selectors, services
 from petitions.forms import STARTED_HOLE, SignatureForm, started_value
 from petitions.models import Petition, Signature
@@ -64,7 +65,10 @@ def render_petition(
     context = counter_context(petition)
     context |= {
         "petition": petition,
-        "appeal": petition.appeal,
+        "appeal": appeal_in_language(
+            petition.appeal,
+            language=translation.get_language(),
+        ),
         "form": form,
         "recent_signers": selectors.recent_signers(petition=petition),
         "country_counts": selectors.country_counts(petition=petition),

@@ -93,8 +93,8 @@ def test_query_count_is_pinned(client, petition, django_assert_num_queries):
         m.__name__ == "Letter" for m in apps.get_app_config("letters").get_models()
     )
     # session, user, petitions, totals, per day, countries, outbox (+ letters, recipients
-    # without a route), permissions
-    with django_assert_num_queries(9 + 2 * int(letters)):
+    # without a route, replies per recipient and per kind), permissions
+    with django_assert_num_queries(9 + 4 * int(letters)):
         client.get(DASHBOARD)
 
 

@@ -329,3 +329,12 @@ def test_a_confirmation_email_no_longer_needed_is_dropped_unsent(template, mp, f
     result = letter_confirmations_send_pending()
     assert (result.sent, result.not_needed) == (0, 1)
     assert all("/letters/confirm/" not in m.body for m in mail.outbox)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_letter_queued_without_a_time_is_due(template, mp, flaky_mailer):
+    letter = make_letter(template, mp)
+    Letter.objects.filter(pk=letter.pk).update(send_after=None)  # e.g. queued by hand in SQL
+    assert letters_send_pending().sent == 1
+    letter.refresh_from_db()
+    assert letter.status == Letter.Status.SENT

@@ -26,6 +26,7 @@ from tests.factories import sign
 ACTIONS = {
     "petitions:confirm": "the confirmation link in the email confirms the signature",
     "letters:confirm": "the confirmation link in the email queues the letter",
+    "letters:reply": "a link in the 'did they reply?' email records the answer in one click",
 }
 # Reads only until the supporter asks for something: letters:find without a postcode shows
 # the form; with one, it counts the client's look-ups (rate limit) and caches the outside
