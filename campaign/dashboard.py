@@ -11,8 +11,10 @@ from django.utils import timezone
 
 from campaign.charts import Chart, Margin, Point, Series, date_ticks, line_chart
 from letters.selectors import (
+    LetterOutboxStatus,
     LetterRow,
     ReplyRate,
+    letter_outbox_status,
     letters_by_recipient_and_status,
     recipients_without_route_count,
     reply_rates_by_kind,
@@ -47,6 +49,7 @@ class Dashboard:
     emails_overdue: int = 0  # due for longer than OUTBOX_OVERDUE
     oldest_email_queued: datetime.datetime | None = None
     recipients_without_route: int = 0  # active recipients with no email, form or address
+    letter_outbox: LetterOutboxStatus | None = None
     replies_by_recipient: list[ReplyRate] = field(default_factory=list)
     replies_by_kind: list[ReplyRate] = field(default_factory=list)
 
@@ -104,6 +107,7 @@ def dashboard_read(*, today: datetime.date | None = None) -> Dashboard:
         emails_overdue=outbox.overdue,
         oldest_email_queued=outbox.oldest_queued,
         recipients_without_route=recipients_without_route_count(),
+        letter_outbox=letter_outbox_status(overdue_after=OUTBOX_OVERDUE),
         replies_by_recipient=reply_rates_by_recipient(),
         replies_by_kind=reply_rates_by_kind(),
     )

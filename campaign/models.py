@@ -4,6 +4,7 @@ Every model has a natural key and fixtures carry no primary keys, so `loaddata` 
 it loaded before instead of adding them again: loading a campaign's fixtures twice is harmless.
 """
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 
@@ -235,6 +236,91 @@ class AppealTranslation(models.Model):
 
     def natural_key(self) -> tuple[str, str]:
         return (*self.appeal.natural_key(), self.language)
+
+    natural_key.dependencies = ["campaign.appeal"]
+
+
+HEX_COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", "A colour as #rrggbb.")
+
+
+class CampaignManager(models.Manager):
+    def get_by_natural_key(self, slug: str) -> "Campaign":
+        return self.get(slug=slug)
+
+
+class Campaign(models.Model):
+    """Who runs the campaign and how it looks: the words and colours no template may hold.
+
+    One row per site; its fixture sits in the campaign's folder with the appeals, so another
+    campaign is another folder. Empty fields are shown as not given, never filled in.
+    """
+
+    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=100, help_text="The campaign's name, in the header.")
+    description = models.CharField(
+        max_length=300, help_text="One sentence for search results and shared links."
+    )
+    ask = models.TextField(
+        blank=True,
+        help_text="What the campaign asks, in one or two sentences, for the home page; "
+        "best in the words of one of its documents (see ask_source).",
+    )
+    ask_source = models.ForeignKey(
+        Appeal,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The document the ask is quoted from, if it is a quotation.",
+    )
+    organisation = models.CharField(
+        max_length=200, blank=True, help_text="Who runs the campaign; empty if not given."
+    )
+    data_controller = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Who is responsible for the personal data (the privacy page); "
+        "empty: the organisation.",
+    )
+    contact_email = models.EmailField(blank=True, help_text="Empty if not given.")
+    about = models.TextField(
+        blank=True,
+        help_text="The About page: who runs the campaign and why; paragraphs apart by a blank "
+        "line.",
+    )
+    logo_svg = models.TextField(
+        blank=True, help_text="The logo as SVG markup; load_campaign reads it from logo.svg."
+    )
+    colour = models.CharField(
+        max_length=7,
+        default="#00594f",
+        validators=[HEX_COLOUR],
+        help_text="The header and button colour; white text must read on it (4.5:1).",
+    )
+
+    objects = CampaignManager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(colour__regex=r"^#[0-9a-fA-F]{6}$"),
+                name="campaign_colour_is_hex",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+    @property
+    def about_paragraphs(self) -> list[str]:
+        return [p.strip() for p in self.about.split("\n\n") if p.strip()]
+
+    @property
+    def controller(self) -> str:
+        return self.data_controller or self.organisation
 
     natural_key.dependencies = ["campaign.appeal"]
 

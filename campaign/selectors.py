@@ -3,9 +3,10 @@
 import copy
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, QuerySet
 
-from campaign.models import Appeal, AppealTranslation, Figure
+from campaign.models import Appeal, AppealTranslation, Campaign, Figure
 
 
 def appeal_list() -> QuerySet[Appeal]:
@@ -53,3 +54,26 @@ def appeal_in_language(appeal: Appeal, *, language: str) -> Appeal:
         shown.translator = found.translator
         shown.original = appeal
     return shown
+
+
+CAMPAIGN_CACHE_KEY = "campaign:identity"
+CAMPAIGN_CACHE_SECONDS = 60
+
+
+def campaign_identity() -> Campaign:
+    """The campaign's name, colours and contacts, from the cache for a minute at a time.
+
+    Every public page shows them; before a campaign is loaded, an unsaved blank one stands in
+    (a neutral name, nothing else), so pages still render.
+    """
+    identity = cache.get(CAMPAIGN_CACHE_KEY)
+    if identity is None:
+        identity = Campaign.objects.select_related("ask_source").order_by("pk").first()
+        identity = identity or Campaign(slug="", name="Campaign", description="")
+        cache.set(CAMPAIGN_CACHE_KEY, identity, CAMPAIGN_CACHE_SECONDS)
+    return identity
+
+
+def campaign_identity_forget() -> None:
+    """After loading or editing the campaign: the next page reads it afresh."""
+    cache.delete(CAMPAIGN_CACHE_KEY)

@@ -346,6 +346,8 @@ PETITION_RATE_SUSTAINED = env.str("PETITION_RATE_SUSTAINED", default="50/3600s")
 PETITION_IP_SALT = env.str("PETITION_IP_SALT", default="") or f"ip:{SECRET_KEY}"
 # A form sent back quicker than this (seconds after it was served) is taken for a robot.
 PETITION_MIN_FILL_SECONDS = env.float("PETITION_MIN_FILL_SECONDS", default=3.0)
+# Hours a served signing form stays good: its signed start time expires after this.
+PETITION_FORM_MAX_AGE_HOURS = env.float("PETITION_FORM_MAX_AGE_HOURS", default=4.0)
 # The count shown lags the signatures by at most about this many seconds.
 PETITION_COUNT_REFRESH_SECONDS = env.float("PETITION_COUNT_REFRESH_SECONDS", default=3.0)
 # Days a confirmation link stays valid; unconfirmed signatures are purged after it.

@@ -11,12 +11,19 @@ campaign_patterns = [
     path("appeals/", views.appeal_list, name="appeal_list"),
     path("appeals/<slug:slug>/", views.appeal_detail, name="appeal_detail"),
     path("figures/", views.figures, name="figures"),
+    path("appeals/<slug:slug>/card.png", views.appeal_card, name="appeal_card"),
     path("privacy/", views.privacy, name="privacy"),
+    path("about/", views.about, name="about"),
 ]
 
 urlpatterns = [
     # For load balancers; the same in every language, so outside the language prefixes.
     path("healthz", views.healthz, name="healthz"),
+    # The campaign's colour, logo and share picture: the same in every language.
+    path("theme.css", views.theme_css, name="theme_css"),
+    path("logo.svg", views.logo, name="logo"),
+    path("favicon.ico", views.logo, name="favicon"),
+    path("card.png", views.site_card, name="site_card"),
     # The language switcher posts here (Django's set_language: a cookie, then the same page).
     path("i18n/", include("django.conf.urls.i18n")),
     # The configured email provider's tracking webhook only (campaign/webhooks.py, README).

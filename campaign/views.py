@@ -3,19 +3,21 @@ from datetime import datetime
 from django.conf import settings
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.tasks import default_task_backend
+from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse, reverse_lazy
 from django.utils import timezone, translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from campaign import selectors, timeline
+from campaign import selectors, share_card, timeline
 from campaign.lib.heartbeats import SCHEDULER, WORKER, heartbeat_ages, task_oldest_due
 from campaign.lib.pagecache import page_cache
 from campaign.models import Appeal
 from letters.selectors import letter_oldest_queued, letters_sent_total
 from petitions.selectors import confirmation_email_oldest_due, counter_read
+from petitions.views import counter_context
 
 # Where the call to write a letter points.
 LETTERS_PATH = reverse_lazy("letters:start")
@@ -52,23 +54,19 @@ def home(request: HttpRequest) -> HttpResponse:
     petition_appeal = next((a for a in appeals if a.kind == Appeal.Kind.PETITION), None)
     letter_appeal = next((a for a in appeals if a.kind == Appeal.Kind.OPEN_LETTER), None)
     petition = getattr(petition_appeal, "petition", None) if petition_appeal else None
-    signatures = counter_read(petition=petition).count if petition else None
-    return render(
-        request,
-        "campaign/home.html",
-        {
-            "appeals": appeals,
-            "latest_figures": latest,
-            "petition_appeal": petition_appeal,
-            "petition_url": petition_url(petition_appeal),
-            "letter_appeal": letter_appeal,
-            "letters_url": LETTERS_PATH,
-            "petition": petition,
-            "signatures": signatures,
-            "goal": petition.current_goal(signatures) if petition else None,
-            "letters_sent": letters_sent_total(),
-        },
-    )
+    context = {
+        "appeals": appeals,
+        "latest_figures": latest,
+        "petition_appeal": petition_appeal,
+        "petition_url": petition_url(petition_appeal),
+        "letter_appeal": letter_appeal,
+        "letters_url": LETTERS_PATH,
+        "petition": petition,
+        "letters_sent": letters_sent_total(),
+    }
+    if petition is not None:
+        context |= counter_context(petition)
+    return render(request, "campaign/home.html", context)
 
 
 @require_safe
@@ -111,6 +109,88 @@ def figures(request: HttpRequest) -> HttpResponse:
 @page_cache(timeout=content_seconds)
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "campaign/privacy.html", {})
+
+
+@require_safe
+@page_cache(timeout=content_seconds)
+def about(request: HttpRequest) -> HttpResponse:
+    return render(request, "campaign/about.html", {})
+
+
+# The campaign's colours and logo change only when a campaign is loaded: browsers may keep them
+# for a few minutes.
+ASSET_MAX_AGE = 300
+
+
+@require_safe
+def theme_css(request: HttpRequest) -> HttpResponse:
+    """The campaign's colour as a CSS custom property: the stylesheets hold no campaign's colour
+    and the CSP allows no inline style."""
+    identity = selectors.campaign_identity()
+    response = HttpResponse(f":root {{ --accent: {identity.colour}; }}\n", content_type="text/css")
+    response["Cache-Control"] = f"public, max-age={ASSET_MAX_AGE}"
+    return response
+
+
+@require_safe
+def logo(request: HttpRequest) -> HttpResponse:
+    """The campaign's logo, or the site's plain mark where the campaign gives none."""
+    identity = selectors.campaign_identity()
+    if not identity.logo_svg:
+        return redirect(static("img/mark.svg"))
+    response = HttpResponse(identity.logo_svg, content_type="image/svg+xml")
+    # An SVG opened on its own is a document: it may run nothing and load nothing.
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    response["Cache-Control"] = f"public, max-age={ASSET_MAX_AGE}"
+    return response
+
+
+def card_response(png: bytes) -> HttpResponse:
+    response = HttpResponse(png, content_type="image/png")
+    response["Cache-Control"] = f"public, max-age={share_card.REDRAW_SECONDS}"
+    return response
+
+
+@require_safe
+def site_card(request: HttpRequest) -> HttpResponse:
+    """The picture for shared links to pages that have none of their own."""
+    identity = selectors.campaign_identity()
+
+    def make() -> share_card.Card:
+        return share_card.Card(
+            site_name=identity.name, title=identity.description, colour=identity.colour
+        )
+
+    return card_response(share_card.card_png(key="site", count=None, make=make))
+
+
+@require_safe
+def appeal_card(request: HttpRequest, slug: str) -> HttpResponse:
+    """An appeal's picture for shared links: its title, and its petition's count and goal."""
+    appeal = selectors.appeal_get(slug=slug).select_related("petition__counter").first()
+    if appeal is None:
+        raise Http404("No such appeal.")
+    identity = selectors.campaign_identity()
+    petition = getattr(appeal, "petition", None)
+    count = counter_read(petition=petition).count if petition else None
+
+    def make() -> share_card.Card:
+        if petition is None:
+            return share_card.Card(
+                site_name=identity.name, title=appeal.title, colour=identity.colour
+            )
+        goal = petition.current_goal(count)
+        return share_card.Card(
+            site_name=identity.name,
+            title=appeal.title,
+            count=count,
+            goal=goal,
+            count_text=share_card.signed_text(count),
+            goal_text=share_card.goal_text(goal),
+            colour=identity.colour,
+        )
+
+    return card_response(share_card.card_png(key=f"appeal:{slug}", count=count, make=make))
 
 
 def seconds_since(moment: datetime | None, now: datetime) -> int | None:

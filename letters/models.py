@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Concat, Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from campaign.lib.managers import NaturalKeyManager
 
@@ -18,11 +19,11 @@ class Recipient(models.Model):
     """Someone a supporter can write to: a member of parliament, a media outlet, a body."""
 
     class Kind(models.TextChoices):
-        MEMBER_OF_PARLIAMENT = "mp", "Member of parliament"
-        MEDIA = "media", "Media outlet"
-        INTERNATIONAL = "international", "International organisation"
-        NGO = "ngo", "Non-governmental organisation"
-        OTHER = "other", "Other"
+        MEMBER_OF_PARLIAMENT = "mp", _("Member of parliament")
+        MEDIA = "media", _("Media outlet")
+        INTERNATIONAL = "international", _("International organisation")
+        NGO = "ngo", _("Non-governmental organisation")
+        OTHER = "other", _("Other")
 
     slug = models.SlugField(max_length=150, unique=True)
     kind = models.CharField(max_length=20, choices=Kind)
@@ -151,12 +152,12 @@ class Letter(models.Model):
     """One supporter's letter to one recipient, from writing to delivery."""
 
     class Status(models.TextChoices):
-        AWAITING_CONFIRMATION = "awaiting_confirmation", "Awaiting confirmation"
-        QUEUED = "queued", "Queued"
-        SENT = "sent", "Sent"
-        DELIVERED = "delivered", "Delivered"
-        BOUNCED = "bounced", "Bounced"
-        FAILED = "failed", "Failed"
+        AWAITING_CONFIRMATION = "awaiting_confirmation", _("Awaiting confirmation")
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        DELIVERED = "delivered", _("Delivered")
+        BOUNCED = "bounced", _("Bounced")
+        FAILED = "failed", _("Failed")
 
     SENT_STATUSES = (Status.SENT, Status.DELIVERED, Status.BOUNCED)
 

@@ -1,14 +1,20 @@
 """Reading letters and recipients for pages."""
 
+import datetime
 from dataclasses import dataclass
-from datetime import datetime
 
 from django.core.cache import cache
 from django.db.models import Count, F, Min, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from letters.models import Letter, LetterTemplate, Recipient, ReplyCheck
+from letters.models import (
+    Letter,
+    LetterTemplate,
+    PendingLetterConfirmation,
+    Recipient,
+    ReplyCheck,
+)
 
 SENT_TOTAL_CACHE_KEY = "letters:sent-total"
 
@@ -74,6 +80,29 @@ def letters_by_recipient_and_status() -> tuple[list[tuple[str, str]], list[Lette
 def recipients_without_route_count() -> int:
     """Active recipients a letter cannot reach (no email, contact form or postal address)."""
     return Recipient.objects.filter(is_active=True).without_route().count()
+
+
+@dataclass(frozen=True)
+class LetterOutboxStatus:
+    letters_waiting: int  # queued letters: due, retrying, or waiting for the recipient's next hour
+    confirmations_waiting: int  # letter confirmation emails still to be sent
+    overdue: int  # of both, due for longer than the given time: no worker is sending
+
+
+def letter_outbox_status(*, overdue_after: datetime.timedelta) -> LetterOutboxStatus:
+    """What the two letter outboxes hold, and how much of it is overdue (two queries)."""
+    late = timezone.now() - overdue_after
+    letters = Letter.objects.filter(status=Letter.Status.QUEUED).aggregate(
+        waiting=Count("pk"), overdue=Count("pk", filter=Q(send_after__lt=late))
+    )
+    confirmations = PendingLetterConfirmation.objects.aggregate(
+        waiting=Count("pk"), overdue=Count("pk", filter=Q(send_after__lt=late))
+    )
+    return LetterOutboxStatus(
+        letters_waiting=letters["waiting"],
+        confirmations_waiting=confirmations["waiting"],
+        overdue=letters["overdue"] + confirmations["overdue"],
+    )
 
 
 @dataclass(frozen=True)
@@ -150,7 +179,7 @@ def identical_copies_count(*, recipient: Recipient, template: LetterTemplate) ->
     ).count()
 
 
-def letter_oldest_queued() -> datetime | None:
+def letter_oldest_queued() -> datetime.datetime | None:
     """When the queued letter that has waited longest for the worker became due."""
     return Letter.objects.filter(
         status=Letter.Status.QUEUED, send_after__lte=timezone.now()

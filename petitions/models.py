@@ -247,3 +247,43 @@ class PendingConfirmationEmail(models.Model):
 
     def __str__(self) -> str:
         return f"email for signature {self.signature_id} after {self.send_after:%H:%M:%S}"
+
+
+class ShareCount(models.Model):
+    """How often a petition was shared, per channel and day, and how many visits came back.
+
+    Counts only: no address, no cookie, nothing that tells one person from another. A "share"
+    is a press on one of the page's share buttons; a "visit" is a page view that arrived by a
+    share link (its utm_source names the channel). Both come from a POST beacon the page sends,
+    so no GET writes to the database.
+    """
+
+    class Channel(models.TextChoices):
+        X = "x", "X"
+        FACEBOOK = "facebook", "Facebook"
+        WHATSAPP = "whatsapp", "WhatsApp"
+        TELEGRAM = "telegram", "Telegram"
+        EMAIL = "email", "Email"
+        COPY = "copy", "Copied link"
+        NATIVE = "native", "Phone's share sheet"
+        WIDGET = "widget", "Counter on another site"
+
+    class Event(models.TextChoices):
+        SHARE = "share", "Shared"
+        VISIT = "visit", "Visits from shares"
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="share_counts")
+    day = models.DateField()
+    channel = models.CharField(max_length=20, choices=Channel)
+    event = models.CharField(max_length=10, choices=Event)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["petition", "day", "channel", "event"], name="sharecount_unique_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.petition_id} {self.day} {self.channel} {self.event}: {self.count}"

@@ -29,6 +29,7 @@ from petitions.models import (
     PendingConfirmationEmail,
     Petition,
     PetitionCounter,
+    ShareCount,
     Signature,
 )
 from petitions.moderation import signatures_delete
@@ -454,6 +455,19 @@ def signatures_purge(*, now: datetime | None = None) -> PurgeResult:
     return PurgeResult(
         unconfirmed_deleted=deleted, ip_hashes_cleared=cleared, rate_limit_rows_deleted=rate_rows
     )
+
+
+def share_count_add(*, petition_id: int, channel: str, event: str) -> None:
+    """One more share (or visit from a share) for today: one upsert statement."""
+    table = ShareCount._meta.db_table
+    sql = (
+        f"INSERT INTO {table} (petition_id, day, channel, event, count) "  # noqa: S608
+        "VALUES (%s, %s, %s, %s, 1) "
+        "ON CONFLICT (petition_id, day, channel, event) "
+        f"DO UPDATE SET count = {table}.count + 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [petition_id, timezone.localdate(), channel, event])
 
 
 # Tasks for the worker (`manage.py db_worker`) and the scheduler. They live beside the services

@@ -14,4 +14,6 @@ urlpatterns = [
     path("<slug:slug>/thanks/", views.petition_thanks, name="thanks"),
     path("<slug:slug>/count.json", views.petition_count, name="count"),
     path("<slug:slug>/widget/", views.petition_widget, name="widget"),
+    path("<slug:slug>/card.png", views.petition_card, name="card"),
+    path("<slug:slug>/shared", views.share_event, name="share_event"),
 ]

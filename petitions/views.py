@@ -9,18 +9,21 @@ from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from campaign import share_card
 from campaign.lib.pagecache import page_cache, value_cached
 from campaign.lib.ratelimit import client_ip, ip_hash, rate_limit_hit
-from campaign.selectors import appeal_in_language
+from campaign.selectors import appeal_in_language, campaign_identity
 from petitions import selectors, services
-from petitions.forms import STARTED_HOLE, SignatureForm, started_value
-from petitions.models import Petition, Signature
+from petitions.forms import STARTED_HOLE, SignatureForm, request_form_binding, started_value
+from petitions.models import Petition, ShareCount, Signature
 from petitions.tokens import (
     TokenExpired,
     TokenInvalid,
     confirm_token_read,
+    form_binding,
     withdraw_token_read,
 )
 
@@ -28,11 +31,20 @@ from petitions.tokens import (
 WIDGET_CSP = {**settings.SECURE_CSP, "frame-ancestors": ["*"]}
 
 
+def progress_permille(count: int, goal: int) -> int:
+    """The bar's filled share in thousandths; at least 2% once anyone has signed, so one
+    signature shows as a mark on the bar, not as an empty bar."""
+    if count <= 0 or goal <= 0:
+        return 0
+    return max(20, min(1000, round(1000 * count / goal)))
+
+
 def counter_context(petition: Petition) -> dict:
     counter = selectors.counter_read(petition=petition)
     goal = petition.current_goal(counter.count)
     return {
         "count": counter.count,
+        "progress_permille": progress_permille(counter.count, goal),
         "counted_at": counter.refreshed_at,
         "goal": goal,
         "original_goal": petition.goal,
@@ -41,16 +53,52 @@ def counter_context(petition: Petition) -> dict:
     }
 
 
-def share_links(petition: Petition) -> dict[str, str]:
-    """Plain share links: no third-party script runs on our pages."""
+SHARE_LABELS = {
+    ShareCount.Channel.X: "X",
+    ShareCount.Channel.FACEBOOK: "Facebook",
+    ShareCount.Channel.WHATSAPP: "WhatsApp",
+    ShareCount.Channel.TELEGRAM: "Telegram",
+    ShareCount.Channel.EMAIL: "Email",
+}
+
+
+def tracked_url(url: str, *, channel: str, slug: str) -> str:
+    """The petition's address as shared on one channel: the visits it brings can be counted
+    per channel (utm_source), and nothing in it tells one person from another."""
+    query = urlencode({"utm_source": channel, "utm_medium": "share", "utm_campaign": slug})
+    return f"{url}?{query}"
+
+
+def share_links(petition: Petition) -> dict:
+    """Plain share links, each with its channel's tracking parameters: no third-party script
+    runs on our pages."""
     url = settings.SITE_URL + petition.get_absolute_url()
     text = petition.share_text or petition.appeal.title
+
+    def on(channel: str) -> str:
+        return tracked_url(url, channel=channel, slug=petition.slug)
+
+    hrefs = {
+        ShareCount.Channel.X: "https://twitter.com/intent/tweet?"
+        + urlencode({"text": text, "url": on("x")}),
+        ShareCount.Channel.FACEBOOK: "https://www.facebook.com/sharer/sharer.php?"
+        + urlencode({"u": on("facebook")}),
+        ShareCount.Channel.WHATSAPP: "https://wa.me/?"
+        + urlencode({"text": f"{text} {on('whatsapp')}"}),
+        ShareCount.Channel.TELEGRAM: "https://t.me/share/url?"
+        + urlencode({"url": on("telegram"), "text": text}),
+        ShareCount.Channel.EMAIL: f"mailto:?subject={quote(text)}&body={quote(on('email'))}",
+    }
     return {
         "url": url,
-        "X (Twitter)": "https://twitter.com/intent/tweet?" + urlencode({"text": text, "url": url}),
-        "Facebook": "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url}),
-        "WhatsApp": "https://wa.me/?" + urlencode({"text": f"{text} {url}"}),
-        "Email": f"mailto:?subject={quote(text)}&body={quote(url)}",
+        "text": text,
+        "copy_url": on(ShareCount.Channel.COPY),
+        "native_url": on(ShareCount.Channel.NATIVE),
+        "beacon_url": reverse("petitions:share_event", kwargs={"slug": petition.slug}),
+        "links": [
+            {"channel": channel, "label": SHARE_LABELS[channel], "href": href}
+            for channel, href in hrefs.items()
+        ],
     }
 
 
@@ -89,12 +137,12 @@ def petition_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@page_cache(timeout=count_seconds, holes={STARTED_HOLE: lambda request: started_value()})
+@page_cache(timeout=count_seconds, holes={STARTED_HOLE: started_value})
 def petition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # The same page for every anonymous reader (campaign/lib/pagecache.py), with the form's
     # CSRF token and `started` value each visitor's own.
     petition = get_object_or_404(selectors.petition_for_page(slug=slug))
-    form = SignatureForm(petition=petition)
+    form = SignatureForm(petition=petition, binding=request_form_binding(request))
     if getattr(request, "page_holes", None):
         form.fields["started"].initial = STARTED_HOLE
     return render_petition(request, petition, form)
@@ -117,7 +165,9 @@ def petition_sign(request: HttpRequest, slug: str) -> HttpResponse:
         )
         response["Retry-After"] = "60"
         return response
-    form = SignatureForm(request.POST, petition=petition)
+    form = SignatureForm(
+        request.POST, petition=petition, binding=form_binding(request.META.get("CSRF_COOKIE", ""))
+    )
     if not form.is_valid():
         page_petition = get_object_or_404(selectors.petition_for_page(slug=slug))
         return render_petition(request, page_petition, form, status=400)
@@ -226,3 +276,47 @@ def petition_widget(request: HttpRequest, slug: str) -> HttpResponse:
     petition = get_object_or_404(selectors.petition_list(), slug=slug)
     context = {"petition": petition, "share": share_links(petition), **counter_context(petition)}
     return render(request, "petitions/widget.html", context)
+
+
+@require_safe
+def petition_card(request: HttpRequest, slug: str) -> HttpResponse:
+    """The picture a shared link to the petition shows: title, live count and goal (PNG)."""
+    petition = get_object_or_404(selectors.petition_list(), slug=slug)
+    count = selectors.counter_read(petition=petition).count
+
+    def make() -> share_card.Card:
+        identity = campaign_identity()
+        goal = petition.current_goal(count)
+        return share_card.Card(
+            site_name=identity.name,
+            title=petition.appeal.title,
+            count=count,
+            goal=goal,
+            count_text=share_card.signed_text(count),
+            goal_text=share_card.goal_text(goal),
+            colour=identity.colour,
+        )
+
+    png = share_card.card_png(key=f"petition:{petition.slug}", count=count, make=make)
+    response = HttpResponse(png, content_type="image/png")
+    response["Cache-Control"] = f"public, max-age={share_card.REDRAW_SECONDS}"
+    return response
+
+
+@csrf_exempt
+@require_POST
+def share_event(request: HttpRequest, slug: str) -> HttpResponse:
+    """A share button pressed, or a page reached by a share link: one count, no person.
+
+    Sent by the page's script with navigator.sendBeacon, which cannot carry a CSRF token; it
+    changes nothing but an anonymous tally, so it is exempt. Anything unknown is refused.
+    """
+    channel = request.POST.get("channel", "")
+    event = request.POST.get("event", "")
+    if channel not in ShareCount.Channel.values or event not in ShareCount.Event.values:
+        return HttpResponse("Unknown channel or event.", status=400, content_type="text/plain")
+    petition = selectors.petition_for_signing(slug=slug)
+    if petition is None:
+        raise Http404("No such petition.")
+    services.share_count_add(petition_id=petition.pk, channel=channel, event=event)
+    return HttpResponse(status=204)

@@ -93,8 +93,9 @@ def test_query_count_is_pinned(client, petition, django_assert_num_queries):
         m.__name__ == "Letter" for m in apps.get_app_config("letters").get_models()
     )
     # session, user, petitions, totals, per day, countries, outbox (+ letters, recipients
-    # without a route, replies per recipient and per kind), permissions
-    with django_assert_num_queries(9 + 4 * int(letters)):
+    # without a route, replies per recipient and per kind, the two letter outboxes),
+    # permissions
+    with django_assert_num_queries(9 + 6 * int(letters)):
         client.get(DASHBOARD)
 
 
@@ -116,6 +117,37 @@ def test_the_email_outbox_and_a_stalled_worker_are_shown(client, petition):
     text = client.get(DASHBOARD).text
     assert "1 of them should have gone more than 5 minutes ago" in text
     assert "is the email worker running?" in text
+
+
+def test_the_letter_outboxes_and_a_stalled_worker_are_shown(client, petition):
+    from letters.models import Letter, LetterTemplate, PendingLetterConfirmation
+
+    template = LetterTemplate.objects.create(slug="t", name="T", subject="S", body="B")
+    stalled = timezone.now() - timedelta(minutes=10)
+
+    def letter(sender: str, **fields) -> Letter:
+        return Letter.objects.create(
+            template=template,
+            recipient_name="The Editor",
+            recipient_email="editor@paper.example",
+            recipient_email_canonical="editor@paper.example",
+            sender_name="Ann Lee",
+            sender_email=sender,
+            sender_email_canonical=sender,
+            subject="S",
+            **fields,
+        )
+
+    letter("a@example.org", status=Letter.Status.QUEUED, send_after=timezone.now())
+    PendingLetterConfirmation.objects.create(letter=letter("b@example.org"))
+    client.force_login(organiser())
+    text = client.get(DASHBOARD).text
+    assert "Letters waiting to be sent: 1; letter confirmation emails: 1." in text
+    assert "is the email worker running?" not in text
+    letter("c@example.org", status=Letter.Status.QUEUED, send_after=stalled)
+    text = client.get(DASHBOARD).text
+    assert "Letters waiting to be sent: 2; letter confirmation emails: 1." in text
+    assert "1 of them should have gone more than 5 minutes ago" in text
 
 
 def test_the_index_links_to_the_dashboard(client, petition):

@@ -62,14 +62,14 @@ def test_two_visitors_get_one_cached_page_with_their_own_form_tokens(
 def test_the_count_on_a_cached_page_follows_the_refresh(petition, settings):
     settings.PETITION_COUNT_REFRESH_SECONDS = 3
     client = Client()
-    assert "0</strong> have signed" in client.get(detail(petition)).content.decode()
+    assert "0</strong> <span data-count-words" in client.get(detail(petition)).content.decode()
     Signature.objects.create(
         petition=petition, name="A B", email="a@example.org", email_canonical="a@example.org"
     )
     Signature.objects.update(confirmed_at="2026-12-01T00:00Z")
     counter_refresh(petition=petition, force=True)
     # Still the page of a moment ago: it is kept for one refresh interval.
-    assert "0</strong> have signed" in client.get(detail(petition)).content.decode()
+    assert "0</strong> <span data-count-words" in client.get(detail(petition)).content.decode()
 
 
 def test_an_organisers_edit_in_the_admin_shows_at_once(petition, client, settings):

@@ -28,10 +28,10 @@ def text_of(html: str) -> str:
 def test_home_says_what_the_campaign_asks_and_links_both_calls(client, campaign):
     html = page(client, "home")
     text = text_of(html)
-    assert "What the campaign asks" in text
-    assert "release the landmine maps" in text
+    assert "urge Armenia to release the maps of these landmines" in text
+    assert f'From <a href="/appeals/{PETITION}/">' in html
     assert (
-        f'href="{reverse("petitions:detail", kwargs={"slug": "release-the-landmine-maps"})}"'
+        f'href="{reverse("petitions:detail", kwargs={"slug": "release-the-landmine-maps"})}#sign"'
         in html
     )
     assert 'href="/letters/"' in html
@@ -124,7 +124,7 @@ def test_figures_page_draws_a_chart_per_group_and_a_table_of_every_number(client
     # 12 figures have a date; only 301 (29 April 2023) has one the document states.
     assert len(points) == 12
     assert points.count("") == 1
-    assert "<caption>Casualty figures as each document reported them" in html
+    assert "<caption>The figures as each document reported them" in html
     assert '<th scope="rowgroup" colspan="4">Killed or wounded</th>' in html
     for number in (
         "a 177 landmine-related casualties",
@@ -205,7 +205,9 @@ def test_home_page_shows_the_live_signature_count_and_letters_sent(client, campa
         subject="s",
         status=Letter.Status.SENT,
     )
-    text = text_of(page(client, "home"))
-    assert "15,001 have signed. Let’s get to 15,000!" in text  # no later goal set
+    html = page(client, "home")
+    text = text_of(html)
+    assert "15,001 people have signed" in text
+    assert "Let’s get to <span data-goal>15,000</span>!" in html  # no later goal set
     assert "The original goal of 15,000 was reached." in text
     assert "1 letter sent so far." in text

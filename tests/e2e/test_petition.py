@@ -25,7 +25,7 @@ def test_new_supporter_signs_confirms_and_sees_the_counter_go_up(
 
     page.goto(f"{live_server.url}/petitions/{petition.slug}/")
     counter = page.locator(".counter-text")
-    expect(counter).to_have_text("0 have signed. Let’s get to 15,000!")
+    expect(counter).to_have_text("0 people have signed. Let’s get to 15,000!")
 
     page.get_by_label("Your name").fill("Aysel Mammadova")
     page.get_by_label("Email address").fill("aysel@example.org")
@@ -45,5 +45,5 @@ def test_new_supporter_signs_confirms_and_sees_the_counter_go_up(
     page.goto(f"{live_server.url}/petitions/{petition.slug}/")
     # Right away, or at the counter's next refresh from count.json (every few seconds).
     expect(page.locator(".counter-text")).to_have_text(
-        "1 have signed. Let’s get to 15,000!", timeout=20_000
+        "1 person has signed. Let’s get to 15,000!", timeout=20_000
     )

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('petitions', '0005_signature_language'),
+        ('petitions', '0006_share_counts'),
     ]
 
     operations = [
