@@ -25,7 +25,7 @@ type LetterRow = tuple[str, list[int], int]
 def recipient_search(*, query: str, limit: int = 20) -> QuerySet[Recipient]:
     """Active recipients whose name, title, organisation or constituency contains the query.
 
-    On PostgreSQL the `contains` lookup on `search_text` uses its trigram index (migration 0003).
+    The `contains` lookup on `search_text` uses its trigram index (Recipient.Meta.indexes).
     """
     words = query.lower().split()[:5]
     recipients = Recipient.objects.filter(is_active=True)
@@ -55,7 +55,10 @@ def templates_for_choice() -> QuerySet[LetterTemplate]:
 
 def letters_sent_total() -> int:
     """Letters that went out (sent, delivered or bounced), cached for a minute."""
-    return cache.get_or_set(SENT_TOTAL_CACHE_KEY, lambda: Letter.objects.sent().count(), timeout=60)
+    total = cache.get_or_set(
+        SENT_TOTAL_CACHE_KEY, lambda: Letter.objects.sent().count(), timeout=60
+    )
+    return int(total or 0)
 
 
 def letters_by_recipient_and_status() -> tuple[list[tuple[str, str]], list[LetterRow]]:
