@@ -1,5 +1,6 @@
 """Letters to representatives: who can be written to, and the letters they can be sent."""
 
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Concat, Lower
@@ -9,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from campaign.lib.managers import NaturalKeyManager
 
 
-class RecipientQuerySet(models.QuerySet):
+class RecipientQuerySet(models.QuerySet["Recipient"]):
     def without_route(self) -> "RecipientQuerySet":
         """Recipients a letter cannot reach: no email, no contact form, no postal address."""
         return self.filter(email="", contact_url="", postal_address="")
@@ -53,8 +54,8 @@ class Recipient(models.Model):
     external_id = models.CharField(max_length=200, blank=True)
     source_note = models.TextField(blank=True, help_text="Where this recipient comes from.")
     is_active = models.BooleanField(default=True)
-    # What the recipient search looks in; a trigram index on PostgreSQL (migration 0003) makes a
-    # "contains" search fast on thousands of recipients.
+    # What the recipient search looks in; a trigram index (Meta.indexes) makes a "contains"
+    # search fast on thousands of recipients.
     search_text = models.GeneratedField(
         expression=Lower(
             Concat(
@@ -82,6 +83,14 @@ class Recipient(models.Model):
                 fields=["provider", "external_id"],
                 condition=~Q(provider=""),
                 name="recipient_unique_provider_external_id",
+            )
+        ]
+        indexes = [
+            # `search_text LIKE '%part%'` (recipient_search) as an index lookup.
+            GinIndex(
+                fields=["search_text"],
+                name="letters_recipient_search_trgm",
+                opclasses=["gin_trgm_ops"],
             )
         ]
 
@@ -143,7 +152,7 @@ class LetterTemplate(models.Model):
         return [key.strip() for key in self.postcode_lookup.split(",") if key.strip()]
 
 
-class LetterQuerySet(models.QuerySet):
+class LetterQuerySet(models.QuerySet["Letter"]):
     def sent(self) -> "LetterQuerySet":
         return self.filter(status__in=Letter.SENT_STATUSES)
 
