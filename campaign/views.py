@@ -34,11 +34,13 @@ def petition_url(appeal: Appeal | None) -> str:
 
 def count_seconds() -> float:
     """Pages that show a count are kept for one refresh interval."""
-    return max(1.0, settings.PETITION_COUNT_REFRESH_SECONDS)
+    refresh: float = settings.PETITION_COUNT_REFRESH_SECONDS
+    return max(1.0, refresh)
 
 
 def content_seconds() -> float:
-    return settings.PAGE_CACHE_SECONDS
+    seconds: float = settings.PAGE_CACHE_SECONDS
+    return seconds
 
 
 @require_safe
@@ -171,7 +173,7 @@ def appeal_card(request: HttpRequest, slug: str) -> HttpResponse:
     count = counter_read(petition=petition).count if petition else None
 
     def make() -> share_card.Card:
-        if petition is None:
+        if petition is None or count is None:
             return share_card.Card(
                 site_name=identity.name, title=appeal.title, colour=identity.colour
             )
