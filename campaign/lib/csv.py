@@ -21,7 +21,7 @@ import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from django.db import connection
 from django.db.models import Case, Expression, F, Func, QuerySet, TextField, Value, When
@@ -136,7 +136,7 @@ def _copy_stream(sql: str, result: dict[str, Any]) -> Iterator[bytes]:
     """Run COPY in a thread on this connection and yield its output as it comes."""
     connection.ensure_connection()
     raw = connection.connection
-    chunks: queue.Queue[object] = queue.Queue(maxsize=QUEUE_CHUNKS)  # bytes, then _DONE
+    chunks: queue.Queue[object] = queue.Queue(maxsize=QUEUE_CHUNKS)
     cancelled = threading.Event()
     writer = _QueueWriter(chunks, cancelled)
 
@@ -164,9 +164,9 @@ def _copy_stream(sql: str, result: dict[str, Any]) -> Iterator[bytes]:
     try:
         while True:
             chunk = chunks.get()
-            if chunk is _DONE:
+            if not isinstance(chunk, bytes):  # _DONE
                 break
-            yield cast(bytes, chunk)
+            yield chunk
         finished = True
     finally:
         if not finished:  # the client went away: stop the copy on the server
