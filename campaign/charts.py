@@ -109,8 +109,8 @@ def nice_step(span: float, count: int) -> float:
     power = 10 ** math.floor(math.log10(raw))
     for factor in (1, 2, 2.5, 5, 10):
         if raw <= factor * power:
-            return factor * power
-    return 10 * power  # pragma: no cover - the loop always returns
+            return float(factor * power)
+    return float(10 * power)  # pragma: no cover - the loop always returns
 
 
 def nice_ticks(lo: float, hi: float, count: int = 4, *, integer: bool = True) -> list[float]:

@@ -12,7 +12,7 @@ from campaign.dates import EXACT_PRECISIONS, as_of_display, date_display
 from campaign.lib.managers import NaturalKeyManager
 
 
-class AppealQuerySet(models.QuerySet):
+class AppealQuerySet(models.QuerySet["Appeal"]):
     def published(self) -> "AppealQuerySet":
         return self.filter(is_published=True)
 
@@ -174,7 +174,7 @@ class Figure(models.Model):
         """False when the date is inferred or unknown: charts draw such points as uncertain."""
         return self.as_of is not None and self.as_of_precision in EXACT_PRECISIONS
 
-    natural_key.dependencies = ["campaign.appeal"]
+    natural_key.dependencies = ["campaign.appeal"]  # type: ignore[attr-defined]
 
 
 class Signatory(models.Model):
@@ -204,7 +204,7 @@ class Signatory(models.Model):
     def natural_key(self) -> tuple[str, int]:
         return (*self.appeal.natural_key(), self.position)
 
-    natural_key.dependencies = ["campaign.appeal"]
+    natural_key.dependencies = ["campaign.appeal"]  # type: ignore[attr-defined]
 
 
 class AppealTranslation(models.Model):

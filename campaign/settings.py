@@ -7,6 +7,7 @@ checkout's own (campaign/devdb.py) and prints email to the console; production s
 """
 
 from pathlib import Path
+from typing import Any
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -112,9 +113,9 @@ TEMPLATES = [
 ]
 
 
-def database_config(url: str) -> dict:
+def database_config(url: str) -> dict[str, Any]:
     """Django's DATABASES entry for a URL, with the connection settings every deployment wants."""
-    config = env.db_url_config(url)
+    config: dict[str, Any] = env.db_url_config(url)
     # Persistent connections: a new connection per request costs the signing view 5-6x.
     config["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
     config["CONN_HEALTH_CHECKS"] = True
@@ -200,7 +201,7 @@ SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 MAILER = env.str("MAILER", default="console" if DEBUG else "")
 
 
-def mailer_config(name: str) -> dict:
+def mailer_config(name: str) -> dict[str, Any]:
     """The MAILERS["default"] entry for a mailer named in the environment."""
     if name == "console":
         # Django's console backend, printing the text part decoded (links whole).
@@ -219,7 +220,7 @@ def mailer_config(name: str) -> dict:
         }
     if name == "test":
         return {"BACKEND": "anymail.backends.test.EmailBackend"}
-    options: dict = {"api_key": env.str("MAILER_API_KEY", default="")}
+    options: dict[str, Any] = {"api_key": env.str("MAILER_API_KEY", default="")}
     if not options["api_key"]:
         raise ImproperlyConfigured(f"MAILER={name} needs MAILER_API_KEY.")
     if name == "mailgun":

@@ -8,6 +8,8 @@ one axis would flatten the small one to nothing) and the same x axis, so dates l
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
 from campaign.charts import Chart, Point, Series, date_ticks, line_chart, number_label
 from campaign.models import Figure
@@ -68,7 +70,7 @@ def figure_series(figures: Iterable[Figure]) -> list[FigureSeries]:
         for key, items in groups.items()
     ]
 
-    def size(s: FigureSeries) -> tuple:
+    def size(s: FigureSeries) -> tuple[Decimal | int, str]:
         latest = s.latest
         return (-(latest.value if latest else 0), s.key)
 
@@ -76,6 +78,7 @@ def figure_series(figures: Iterable[Figure]) -> list[FigureSeries]:
 
 
 def figure_point(figure: Figure) -> Point:
+    assert figure.as_of is not None, "only dated figures are drawn"
     return Point(
         x=figure.as_of.toordinal(),
         y=float(figure.value),
@@ -95,7 +98,7 @@ def date_domain(figures: Sequence[Figure]) -> tuple[datetime.date, datetime.date
     return datetime.date(min(dates).year, 1, 1), max(dates) + datetime.timedelta(days=60)
 
 
-def series_charts(series: Sequence[FigureSeries], **chart_options) -> list[SeriesChart]:
+def series_charts(series: Sequence[FigureSeries], **chart_options: Any) -> list[SeriesChart]:
     """One chart per series, all on the same date axis."""
     start, end = date_domain([f for s in series for f in s.figures])
     ticks = date_ticks(start, end)

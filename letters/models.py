@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from campaign.lib.managers import NaturalKeyManager
 
 
-class RecipientQuerySet(models.QuerySet):
+class RecipientQuerySet(models.QuerySet["Recipient"]):
     def without_route(self) -> "RecipientQuerySet":
         """Recipients a letter cannot reach: no email, no contact form, no postal address."""
         return self.filter(email="", contact_url="", postal_address="")
@@ -152,7 +152,7 @@ class LetterTemplate(models.Model):
         return [key.strip() for key in self.postcode_lookup.split(",") if key.strip()]
 
 
-class LetterQuerySet(models.QuerySet):
+class LetterQuerySet(models.QuerySet["Letter"]):
     def sent(self) -> "LetterQuerySet":
         return self.filter(status__in=Letter.SENT_STATUSES)
 

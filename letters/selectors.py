@@ -55,7 +55,10 @@ def templates_for_choice() -> QuerySet[LetterTemplate]:
 
 def letters_sent_total() -> int:
     """Letters that went out (sent, delivered or bounced), cached for a minute."""
-    return cache.get_or_set(SENT_TOTAL_CACHE_KEY, lambda: Letter.objects.sent().count(), timeout=60)
+    total = cache.get_or_set(
+        SENT_TOTAL_CACHE_KEY, lambda: Letter.objects.sent().count(), timeout=60
+    )
+    return int(total or 0)
 
 
 def letters_by_recipient_and_status() -> tuple[list[tuple[str, str]], list[LetterRow]]:

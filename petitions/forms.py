@@ -3,6 +3,7 @@
 import copy
 import time
 from functools import cache
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -12,12 +13,13 @@ from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.utils import translation
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from campaign.lib.countries import COUNTRIES, country_choices
 from campaign.lib.text import bidi_controls_strip, has_letter, has_line_break_or_control
 from petitions.consent import CURRENT_CONSENT_VERSION, consent_text
+from petitions.models import Petition
 from petitions.tokens import (
     TokenExpired,
     TokenInvalid,
@@ -55,14 +57,20 @@ class CountrySelect(forms.Select):
     rendering. The names are in the page's language, in its alphabetical order.
     """
 
-    def __deepcopy__(self, memo: dict) -> "CountrySelect":
+    def __deepcopy__(self, memo: dict[int, Any]) -> "CountrySelect":
         # Share the choices: copying them re-normalises 250 tuples for every form instance.
         result = copy.copy(self)
         result.attrs = self.attrs.copy()
         memo[id(self)] = result
         return result
 
-    def render(self, name, value, attrs=None, renderer=None) -> str:
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: Any = None,
+    ) -> SafeString:
         chosen = "" if value is None else str(value)
         options = "".join(
             selected if code == chosen else plain
@@ -81,9 +89,9 @@ class CountryField(forms.ChoiceField):
     rest of the signing view's Python put together.
     """
 
-    def __deepcopy__(self, memo: dict) -> "CountryField":
+    def __deepcopy__(self, memo: dict[int, Any]) -> "CountryField":
         result = forms.Field.__deepcopy__(self, memo)
-        result._choices = self._choices
+        result._choices = self._choices  # type: ignore[attr-defined]
         return result
 
 
@@ -153,7 +161,7 @@ class SignatureForm(forms.Form):
     )
     started = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, petition, binding: str = "", **kwargs) -> None:
+    def __init__(self, *args: Any, petition: Petition, binding: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.petition = petition
         # The browser's CSRF cookie, hashed (petitions.tokens.form_binding): the started value
@@ -177,20 +185,20 @@ class SignatureForm(forms.Form):
             raise ValidationError(_("Enter your name."))
         if not has_letter(name):
             raise ValidationError(_("Your name needs at least one letter."))
-        return name
+        return str(name)
 
     def clean_postcode(self) -> str:
         postcode = bidi_controls_strip(self.cleaned_data.get("postcode", "")).strip()
         if has_line_break_or_control(postcode):
             raise ValidationError(_("The postcode or town can only contain letters and numbers."))
-        return postcode
+        return str(postcode)
 
     def started_renew(self) -> None:
         """The form shown again carries a fresh started value, so sending it again works."""
         self.data = self.data.copy()
         self.data["started"] = started_token_make(time.time(), binding=self.binding)
 
-    def clean(self) -> dict:
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if self.data.get("website"):
             raise ValidationError(
@@ -222,4 +230,4 @@ class SignatureForm(forms.Form):
                 ),
                 code="too_fast",
             )
-        return cleaned
+        return cleaned or {}

@@ -68,7 +68,7 @@ class Petition(models.Model):
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
 
-    natural_key.dependencies = ["campaign.appeal"]
+    natural_key.dependencies = ["campaign.appeal"]  # type: ignore[attr-defined]
 
     @property
     def goals(self) -> list[int]:
@@ -129,7 +129,7 @@ CONFIRMED = VALID & Q(confirmed_at__isnull=False)
 PENDING = VALID & Q(confirmed_at__isnull=True)
 
 
-class SignatureQuerySet(models.QuerySet):
+class SignatureQuerySet(models.QuerySet["Signature"]):
     def valid(self) -> "SignatureQuerySet":
         """Not invalidated by an organiser (confirmed or not)."""
         return self.filter(VALID)

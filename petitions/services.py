@@ -10,6 +10,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -70,7 +71,7 @@ SELECT id FROM signed
 """
 
 
-def _signature_insert(values: dict) -> int | None:
+def _signature_insert(values: dict[str, Any]) -> int | None:
     """Insert a signature with its confirmation email queued; None if the mailbox has signed.
 
     One statement does both, atomic on its own, with no BEGIN/COMMIT round trips and no
@@ -467,7 +468,7 @@ def share_count_add(*, petition_id: int, channel: str, event: str) -> None:
 
 
 @task(queue_name="email")
-def confirmation_emails_send() -> dict:
+def confirmation_emails_send() -> dict[str, int]:
     """Drain the confirmation outbox: send every email that is due (queued after signing)."""
     return asdict(confirmation_emails_send_pending())
 
@@ -483,6 +484,6 @@ def counts_refresh() -> int:
 
 
 @task()
-def signatures_purge_run() -> dict:
+def signatures_purge_run() -> dict[str, int]:
     """Retention (expired unconfirmed signatures, old IP hashes) for a scheduler to run daily."""
     return asdict(signatures_purge())

@@ -1,5 +1,6 @@
 """Petition pages: read the petition, sign it, confirm or withdraw, and the count for others."""
 
+from typing import Any
 from urllib.parse import quote, urlencode
 
 from django.conf import settings
@@ -29,7 +30,7 @@ from petitions.tokens import (
 )
 
 # The widget is made to be framed by other sites; every other page keeps frame-ancestors 'self'.
-WIDGET_CSP = {**settings.SECURE_CSP, "frame-ancestors": ["*"]}
+WIDGET_CSP: dict[str, Any] = {**settings.SECURE_CSP, "frame-ancestors": ["*"]}
 
 
 def progress_permille(count: int, goal: int) -> int:
@@ -40,7 +41,7 @@ def progress_permille(count: int, goal: int) -> int:
     return max(20, min(1000, round(1000 * count / goal)))
 
 
-def counter_context(petition: Petition) -> dict:
+def counter_context(petition: Petition) -> dict[str, Any]:
     counter = selectors.counter_read(petition=petition)
     goal = petition.current_goal(counter.count)
     return {
@@ -234,8 +235,7 @@ def signature_withdraw(request: HttpRequest, token: str) -> HttpResponse:
         signature_id = withdraw_token_read(token)
     except TokenInvalid:
         return render(request, "petitions/link_problem.html", {"expired": False}, status=400)
-    signature = Signature.objects.select_related("petition__appeal").filter(pk=signature_id)
-    signature = signature.first()
+    signature = Signature.objects.select_related("petition__appeal").filter(pk=signature_id).first()
     if request.method == "POST":
         if signature is not None:
             services.signature_withdraw(signature_id=signature_id)

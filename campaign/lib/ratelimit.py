@@ -70,7 +70,7 @@ def rate_limit_hit(
     now = now or timezone.now()
     table = RateLimitHit._meta.db_table
     values = []
-    params: list = []
+    params: list[str | int | datetime] = []
     for rate in rates:
         values.append("(%s, %s, %s, 1)")
         params += [key, rate.seconds, window_start(now, rate.seconds)]
