@@ -60,7 +60,7 @@ def production_configuration_check(app_configs: object = None, **kwargs: object)
 
 
 @register(Tags.security)
-def proxy_configuration_check(app_configs=None, **kwargs) -> list[Error]:
+def proxy_configuration_check(app_configs: object = None, **kwargs: object) -> list[Error]:
     """X-Forwarded-For is believed from the proxies named by their networks, not by a count."""
     from campaign.lib.clients import networks_parse
 
