@@ -64,6 +64,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The request's id, on its log lines and in the X-Request-ID response header.
+    "campaign.lib.logs.RequestIdMiddleware",
     # First: a body over the cap is refused (413) before anything reads it.
     "campaign.middleware.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -302,14 +304,47 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
+# Logs go to the console (the container's or the service manager's log). LOG_FORMAT=json
+# writes one JSON object per line; every line carries the id of the request it was written for
+# (campaign/lib/logs.py), and the worker's lines about a signature carry the id of the request
+# that signed. LOG_REQUESTS adds one line per request (default: on with JSON; gunicorn's own
+# access log is then left off).
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
+LOG_REQUESTS = env.bool("LOG_REQUESTS", default=LOG_FORMAT == "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "campaign.lib.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "campaign.lib.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Error reports: Django emails every unhandled error (a 500) to ADMINS, from SERVER_EMAIL,
+# through the configured mailer. DJANGO_ADMINS is a comma-separated list of addresses.
+ADMINS = env.list("DJANGO_ADMINS", default=[])
+# Optional: errors (and, if a sample rate is set, performance traces) to Sentry. Without
+# SENTRY_DSN nothing of sentry-sdk is imported. No personal data is sent (send_default_pii off).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        send_default_pii=False,
+    )
 
 # Petitions (petitions/). Rate limits per client address per petition, as "hits/window":
 # a burst limit and a sustained one, kept in PostgreSQL so they hold across workers and hosts.
@@ -442,3 +477,7 @@ SCHEDULE = schedule(
 # tries to take over (seconds).
 SCHEDULER_HEARTBEAT_SECONDS = env.float("SCHEDULER_HEARTBEAT_SECONDS", default=10.0)
 SCHEDULER_STANDBY_POLL_SECONDS = env.float("SCHEDULER_STANDBY_POLL_SECONDS", default=5.0)
+# /healthz answers 503 when the worker's heartbeat (every 30 s) or the oldest due task is
+# older than this, or the scheduler's heartbeat is (seconds; docs/deploy.md).
+HEALTHZ_WORKER_OVERDUE_SECONDS = env.float("HEALTHZ_WORKER_OVERDUE_SECONDS", default=120.0)
+HEALTHZ_SCHEDULER_OVERDUE_SECONDS = env.float("HEALTHZ_SCHEDULER_OVERDUE_SECONDS", default=60.0)

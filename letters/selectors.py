@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -180,3 +180,10 @@ def identical_copies_count(*, recipient: Recipient, template: LetterTemplate) ->
         personalised=False,
         status__in=[Letter.Status.QUEUED, *Letter.SENT_STATUSES],
     ).count()
+
+
+def letter_oldest_queued() -> datetime.datetime | None:
+    """When the queued letter that has waited longest for the worker became due."""
+    return Letter.objects.filter(
+        status=Letter.Status.QUEUED, send_after__lte=timezone.now()
+    ).aggregate(oldest=Min("send_after"))["oldest"]

@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
 from django.views.decorators.csrf import csrf_exempt
@@ -60,7 +61,7 @@ SHARE_LABELS = {
     ShareCount.Channel.FACEBOOK: "Facebook",
     ShareCount.Channel.WHATSAPP: "WhatsApp",
     ShareCount.Channel.TELEGRAM: "Telegram",
-    ShareCount.Channel.EMAIL: "Email",
+    ShareCount.Channel.EMAIL: gettext_lazy("Email"),
 }
 
 
