@@ -3,13 +3,13 @@
 import copy
 import time
 from functools import cache
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
-from django.http import HttpRequest, QueryDict
+from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.utils import translation
 from django.utils.html import format_html
@@ -195,8 +195,9 @@ class SignatureForm(forms.Form):
 
     def started_renew(self) -> None:
         """The form shown again carries a fresh started value, so sending it again works."""
-        self.data = data = cast(QueryDict, self.data).copy()
+        data = dict(self.data.items())
         data["started"] = started_token_make(time.time(), binding=self.binding)
+        self.data = data
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
