@@ -271,7 +271,13 @@ WORKER_STARTUP_TASKS = [
 if env.bool("DJANGO_BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = False
-# How many proxies in front of the app append to X-Forwarded-For (0: use REMOTE_ADDR).
+# The networks (CIDRs) of our own proxies: X-Forwarded-For is believed only from a connection
+# that comes from one of them, and read from the right up to the first address outside them
+# (campaign/lib/clients.py). Empty: the connection's address is the client's.
+TRUSTED_PROXY_NETWORKS = env.list("TRUSTED_PROXY_NETWORKS", default=[])
+# No longer read: a count believed the header from anyone who reached the app directly. Set
+# to anything but 0 it stops the site from starting (campaign.E005) with a message to move to
+# TRUSTED_PROXY_NETWORKS.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
@@ -359,8 +365,9 @@ PETITION_CONFIRMATION_DAYS = env.int("PETITION_CONFIRMATION_DAYS", default=7)
 # Admin login throttling (django-axes). Failed logins are counted in the database, so a lockout
 # holds across gunicorn workers and hosts. The lock is per username *and* client address
 # together: a guesser is stopped without letting anyone lock a real organiser out from
-# elsewhere. The client address is read as the petitions read it (X-Forwarded-For only behind
-# TRUSTED_PROXY_COUNT trusted proxies). The axes middleware must stay last.
+# elsewhere. The client address is read as the petitions read it (X-Forwarded-For only from
+# TRUSTED_PROXY_NETWORKS), and an IPv6 client counts as its /64. The axes middleware must stay
+# last.
 INSTALLED_APPS += ["axes"]
 MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
 AUTHENTICATION_BACKENDS = [
@@ -372,8 +379,7 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "campaign.lib.ratelimit.client_ip"
-AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None  # used only if django-ipware is installed
+AXES_CLIENT_IP_CALLABLE = "campaign.lib.clients.client_bucket"
 AXES_DISABLE_ACCESS_LOG = True  # record failures, not every successful staff login
 # Only staff log in: their sessions end after a working day rather than Django's two weeks.
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=8 * 60 * 60)

@@ -9,7 +9,8 @@ from django.utils import translation
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_safe
 
-from campaign.lib.ratelimit import client_ip, ip_hash, rate_limit_hit, rate_parse
+from campaign.lib.clients import client_ip, ip_hash
+from campaign.lib.ratelimit import rate_limit_hit, rate_parse
 from letters.forms import LetterForm, PostcodeForm, RecipientSearchForm
 from letters.models import Letter, LetterTemplate, Recipient, ReplyCheck
 from letters.replies import ReplyOutcome, reply_record

@@ -15,8 +15,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from campaign import share_card
+from campaign.lib.clients import client_ip, ip_hash
 from campaign.lib.pagecache import page_cache, value_cached
-from campaign.lib.ratelimit import client_ip, ip_hash, rate_limit_hit
+from campaign.lib.ratelimit import rate_limit_hit
 from campaign.selectors import appeal_in_language, campaign_identity
 from petitions import selectors, services
 from petitions.forms import STARTED_HOLE, SignatureForm, request_form_binding, started_value
