@@ -239,6 +239,8 @@ class PendingConfirmationEmail(models.Model):
         default=timezone.now, help_text="Not before this time (later after a failed attempt)."
     )
     attempts = models.PositiveSmallIntegerField(default=0)
+    # The id of the request that signed: the worker's log lines about this email carry it.
+    request_id = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         indexes = [models.Index(fields=["send_after"], name="pendingemail_send_after_idx")]

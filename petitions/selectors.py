@@ -228,3 +228,11 @@ def confirmation_outbox_status(*, overdue_after: datetime.timedelta) -> OutboxSt
     return OutboxStatus(
         waiting=outbox["waiting"], overdue=outbox["overdue"], oldest_queued=outbox["oldest"]
     )
+
+
+def confirmation_email_oldest_due() -> datetime.datetime | None:
+    """When the confirmation email that has waited longest for the worker became due."""
+    oldest: datetime.datetime | None = PendingConfirmationEmail.objects.filter(
+        send_after__lte=timezone.now()
+    ).aggregate(oldest=Min("send_after"))["oldest"]
+    return oldest

@@ -6,6 +6,7 @@ check refuses and how to fix it.
 
 import ast
 import gettext
+import io
 import os
 import re
 import shutil
@@ -41,6 +42,8 @@ READ_ATTRIBUTES = {"alt", "title", "placeholder", "aria-label", "aria-descriptio
 READ_META = {"description", "og:title", "og:description", "twitter:title", "twitter:description"}
 
 HOLE = "\x00"  # where a template tag or variable was: never text of its own
+# A CSS class or similar name put into an attribute by a block ("wrap-wide").
+IDENTIFIER = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)+$")
 
 
 def template_text(source: str) -> str:
@@ -73,7 +76,7 @@ def is_text(value: str) -> bool:
     """Letters a person reads, once holes, numbers, punctuation and allowed names are gone."""
     for piece in value.split(HOLE):
         piece = " ".join(piece.split())
-        if piece in ALLOWED_TEXT:
+        if piece in ALLOWED_TEXT or IDENTIFIER.match(piece):
             continue
         if any(char.isalpha() for char in piece):
             return True
@@ -84,10 +87,10 @@ class _TextCollector(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.found: list[str] = []
-        self._raw = 0  # inside <script> or <style>
+        self._raw = 0  # inside <script>, <style> or <code> (code shown as it is, not words)
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
-        if tag in ("script", "style"):
+        if tag in ("script", "style", "code"):
             self._raw += 1
         values = dict(attrs)
         for name, value in attrs:
@@ -104,7 +107,7 @@ class _TextCollector(HTMLParser):
             self.found.append(values["value"])
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style"):
+        if tag in ("script", "style", "code"):
             self._raw = max(0, self._raw - 1)
 
     def handle_data(self, data: str) -> None:
@@ -205,6 +208,13 @@ def catalogue_read(path: Path) -> Catalog:
         return read_po(file, abort_invalid=True)
 
 
+def template_read(path: Path) -> Catalog:
+    """A .pot file: its header is a template (nplurals=INTEGER), so only the messages count."""
+    text = path.read_text()
+    text = text.replace("nplurals=INTEGER; plural=EXPRESSION;", "nplurals=2; plural=(n != 1);")
+    return read_po(io.StringIO(text), abort_invalid=True)
+
+
 MAKEMESSAGES_OPTIONS = ("--ignore=tests", "--ignore=bench", "--ignore=staticfiles")
 
 
@@ -234,7 +244,7 @@ def extracted(domain: str) -> Catalog:
             check=True,
             capture_output=True,
         )
-        return catalogue_read(copy / "locale" / f"{domain}.pot")
+        return template_read(copy / "locale" / f"{domain}.pot")
 
 
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdifr]|%[sdifr]|\{\w*\}")

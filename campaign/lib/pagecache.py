@@ -7,7 +7,8 @@ of the form, the CSP nonce, and whatever a view declares (the signing form's `st
 value). So a page is rendered once with a placeholder ("hole") for each of those, kept in the
 cache (settings.CACHES["default"]: Redis through CACHE_URL in production, shared by every
 process and node; per-process memory by default), and each request fills the holes with its
-own values. A request costs one cache read and a few string replacements.
+own values. A request costs one cache read (or none: each process keeps what it served
+in the last second) and a few string replacements.
 
 Not cached, rendered as usual: anything but GET and HEAD, and requests that carry a session
 or a pending message (staff signed in, a flash message), whose pages may differ per person.
@@ -27,11 +28,13 @@ import secrets
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
+from django.template.response import SimpleTemplateResponse
 from django.utils.translation import get_language
 
 CSRF_HOLE = "pagecache-hole-csrf-token"
@@ -68,6 +71,28 @@ def page_cache_clear() -> None:
     cache.set(VERSION_KEY, secrets.token_hex(4), timeout=None)
     with _version_lock:
         _version_memo = (0.0, "")
+    _local.clear()
+
+
+# Each process also keeps the pages it served last for up to a second, which spares the
+# shared cache a round trip (and the page's transfer) on most requests of a surge. A change
+# reaches every process within that second: the key holds the version, read once a second.
+LOCAL_SECONDS = 1.0
+LOCAL_MAX = 200
+_local: dict[str, tuple[float, tuple[str, str]]] = {}
+
+
+def _local_get(key: str) -> tuple[str, str] | None:
+    found = _local.get(key)
+    if found is None or found[0] < time.monotonic():
+        return None
+    return found[1]
+
+
+def _local_set(key: str, entry: tuple[str, str]) -> None:
+    if len(_local) >= LOCAL_MAX:
+        _local.clear()
+    _local[key] = (time.monotonic() + LOCAL_SECONDS, entry)
 
 
 def page_cacheable(request: HttpRequest) -> bool:
@@ -82,7 +107,7 @@ def page_cache(
     *,
     timeout: Callable[[], float],
     holes: dict[str, Callable[[HttpRequest], str]] | None = None,
-) -> Callable:
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Decorate a view whose page is the same for every anonymous visitor: kept per path and
     language for `timeout()` seconds, each visitor's own values filled in per request.
 
@@ -94,28 +119,39 @@ def page_cache(
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @functools.wraps(view)
-        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not page_cacheable(request):
                 return view(request, *args, **kwargs)
             cache_key = f"page:{page_cache_version()}:{get_language()}:{request.path}"
-            entry = cache.get(cache_key)
+            entry = _local_get(cache_key)
             if entry is None:
-                request.page_holes = {"csrf_token": CSRF_HOLE, "csp_nonce": NONCE_HOLE}
+                entry = cache.get(cache_key)
+                if entry is not None:
+                    _local_set(cache_key, entry)
+            if entry is None:
+                # Read by the page_holes context processor below; not an HttpRequest attribute.
+                request.page_holes = {  # type: ignore[attr-defined]
+                    "csrf_token": CSRF_HOLE,
+                    "csp_nonce": NONCE_HOLE,
+                }
                 try:
                     response = view(request, *args, **kwargs)
                 finally:
-                    request.page_holes = None
+                    request.page_holes = None  # type: ignore[attr-defined]
                 if response.status_code != 200 or response.streaming:
                     return response
-                if hasattr(response, "render") and not response.is_rendered:
+                if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
                     response.render()
                 entry = (response.content.decode(response.charset), response["Content-Type"])
                 cache.set(cache_key, entry, timeout())
+                _local_set(cache_key, entry)
             content, content_type = entry
             if CSRF_HOLE in content:
                 content = content.replace(CSRF_HOLE, get_token(request))
             if NONCE_HOLE in content:
-                content = content.replace(NONCE_HOLE, str(request.csp_nonce))
+                # Set by Django's ContentSecurityPolicyMiddleware.
+                nonce = request.csp_nonce  # type: ignore[attr-defined]
+                content = content.replace(NONCE_HOLE, str(nonce))
             for hole, fill in (holes or {}).items():
                 if hole in content:
                     content = content.replace(hole, fill(request))
