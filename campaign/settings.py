@@ -361,6 +361,10 @@ PETITION_FORM_MAX_AGE_HOURS = env.float("PETITION_FORM_MAX_AGE_HOURS", default=4
 PETITION_COUNT_REFRESH_SECONDS = env.float("PETITION_COUNT_REFRESH_SECONDS", default=3.0)
 # Days a confirmation link stays valid; unconfirmed signatures are purged after it.
 PETITION_CONFIRMATION_DAYS = env.int("PETITION_CONFIRMATION_DAYS", default=7)
+# Emails one address gets about one petition per day at most (confirmation links, and "you
+# have already signed"), counted as they are sent: signing again with someone else's address
+# can't flood their mailbox. 0 turns the cap off.
+PETITION_EMAILS_PER_ADDRESS_PER_DAY = env.int("PETITION_EMAILS_PER_ADDRESS_PER_DAY", default=3)
 
 # Admin login throttling (django-axes). Failed logins are counted in the database, so a lockout
 # holds across gunicorn workers and hosts. The lock is per username *and* client address
