@@ -1,4 +1,5 @@
 import logging
+from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
@@ -288,7 +289,7 @@ def letter_reply(request: HttpRequest, token: str) -> HttpResponse:
     records nothing lasting: each of its clicks comes from the same email, so the sender's own
     click afterwards replaces it.
     """
-    context: dict = {"link_days": settings.LETTERS_REPLY_LINK_DAYS}
+    context: dict[str, Any] = {"link_days": settings.LETTERS_REPLY_LINK_DAYS}
     try:
         letter_id, ask, answer = reply_token_read(token)
     except TokenExpired:

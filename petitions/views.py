@@ -72,7 +72,7 @@ def tracked_url(url: str, *, channel: str, slug: str) -> str:
     return f"{url}?{query}"
 
 
-def share_links(petition: Petition) -> dict:
+def share_links(petition: Petition) -> dict[str, Any]:
     """Plain share links, each with its channel's tracking parameters: no third-party script
     runs on our pages."""
     url = settings.SITE_URL + petition.get_absolute_url()
@@ -130,7 +130,8 @@ def render_petition(
 
 def count_seconds() -> float:
     """How long a page showing a count is kept in the page cache: one refresh interval."""
-    return max(1.0, settings.PETITION_COUNT_REFRESH_SECONDS)
+    refresh: float = settings.PETITION_COUNT_REFRESH_SECONDS
+    return max(1.0, refresh)
 
 
 @require_safe
@@ -244,7 +245,7 @@ def signature_withdraw(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "petitions/withdraw.html", {"signature": signature})
 
 
-def count_data(slug: str) -> dict:
+def count_data(slug: str) -> dict[str, Any]:
     petition = get_object_or_404(selectors.petition_list(), slug=slug)
     context = counter_context(petition)
     return {
