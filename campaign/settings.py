@@ -402,6 +402,9 @@ LETTERS_RATE_PER_IP = env.str("LETTERS_RATE_PER_IP", default="20/1h")
 LETTERS_RATE_PER_SENDER = env.str("LETTERS_RATE_PER_SENDER", default="10/1h")
 # Letters one sender email may submit in 24 hours.
 LETTERS_DAILY_CAP_PER_SENDER = env.int("LETTERS_DAILY_CAP_PER_SENDER", default=20)
+# Confirmation emails of one letter per day at most: submitting the same letter again sends
+# its link again only this often (the first included). 0: no cap.
+LETTERS_CONFIRMATION_EMAILS_PER_DAY = env.int("LETTERS_CONFIRMATION_EMAILS_PER_DAY", default=3)
 # Sending attempts before a letter is marked failed (back-off: 1, 5, 30, 120 minutes, …).
 LETTERS_MAX_ATTEMPTS = env.int("LETTERS_MAX_ATTEMPTS", default=5)
 

@@ -7,8 +7,15 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from letters.models import Letter
 from petitions.models import Signature
-from tests.factories import IMMEDIATE_TASKS, outbox_to, sign_payload
+from tests.factories import (
+    ANYMAIL_TEST_MAILER,
+    IMMEDIATE_TASKS,
+    letter_details,
+    outbox_to,
+    sign_payload,
+)
 
 VICTIM = "victim@example.org"
 
@@ -61,3 +68,46 @@ def test_signing_with_an_address_that_has_signed_tells_only_its_owner(
     assert "already signed it" in message.body
     assert "/petitions/confirm/" not in message.body
     assert Signature.objects.filter(email=VICTIM).count() == 1
+
+
+WRITE = "/letters/write/open-letter/"
+SENDER = "ann.lee@example.org"
+
+
+def letter_post(client, recipient: str) -> dict:
+    """The letter as the preview fills it, ready to send."""
+    preview = client.post(WRITE, letter_details(recipient=recipient, sender_email=SENDER))
+    initial = preview.context["form"].initial
+    return letter_details(recipient=recipient, sender_email=SENDER) | {
+        "step": "send",
+        "subject": initial["subject"],
+        "body": initial["body"],
+    }
+
+
+@pytest.fixture
+def writing(template, mp, settings, mailoutbox):
+    settings.TASKS = IMMEDIATE_TASKS
+    settings.MAILERS = ANYMAIL_TEST_MAILER
+    settings.LETTERS_RATE_PER_IP = "1000/1h"
+    settings.LETTERS_RATE_PER_SENDER = "1000/1h"
+    return mp
+
+
+def test_repeat_submissions_count_against_the_daily_cap_per_sender(client, writing, settings):
+    settings.LETTERS_DAILY_CAP_PER_SENDER = 3
+    data = letter_post(client, writing.slug)
+    statuses = [client.post(WRITE, data).status_code for _ in range(4)]
+    assert statuses == [302, 302, 302, 429]
+    assert Letter.objects.count() == 1
+
+
+def test_a_letter_submitted_again_and_again_sends_its_link_a_few_times_a_day(
+    client, writing, settings, django_capture_on_commit_callbacks
+):
+    settings.LETTERS_CONFIRMATION_EMAILS_PER_DAY = 3
+    data = letter_post(client, writing.slug)
+    for _ in range(6):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert client.post(WRITE, data).status_code == 302
+    assert len(outbox_to(SENDER)) == 3
