@@ -24,7 +24,7 @@ from django.utils.text import slugify
 
 from campaign.lib.canonical import email_canonical
 from campaign.lib.emails import email_build
-from campaign.lib.ratelimit import rate_limit_hit, rate_parse
+from campaign.lib.ratelimit import Rate, rate_limit_hit, rate_parse
 from letters.filling import FilledLetter, fill_letter, multi_line, single_line
 from letters.models import (
     Letter,
@@ -40,6 +40,7 @@ logger = logging.getLogger(__name__)
 # Minutes to wait before sending a letter's attempt 2, 3, 4, …; the last value repeats. After
 # LETTERS_MAX_ATTEMPTS the letter is marked failed.
 BACKOFF_MINUTES = (1, 5, 30, 120, 360)
+DAY_SECONDS = 24 * 60 * 60
 
 
 class LetterLimitExceeded(Exception):
@@ -110,11 +111,12 @@ def letter_limits_check(*, sender_email: str, ip_hash: str) -> None:
         key=f"letter-sender:{canonical}", rates=[rate_parse(settings.LETTERS_RATE_PER_SENDER)]
     ):
         raise LetterLimitExceeded
-    since = timezone.now() - timedelta(days=1)
-    written_today = Letter.objects.filter(
-        sender_email_canonical=canonical, created_at__gte=since
-    ).count()
-    if written_today >= settings.LETTERS_DAILY_CAP_PER_SENDER:
+    # Every submission counts, a repeat of a letter already written included: a repeat sends
+    # its confirmation email again, so it is as much a use of the sender's mailbox as a new one.
+    daily = settings.LETTERS_DAILY_CAP_PER_SENDER
+    if daily > 0 and not rate_limit_hit(
+        key=f"letter-sender-day:{canonical}", rates=[Rate(daily, DAY_SECONDS)]
+    ):
         raise LetterLimitExceeded
 
 
@@ -163,10 +165,25 @@ def letter_create(
         existing = letter_existing(draft=draft, sender_canonical=sender_canonical)
         if existing is None:
             raise
-        if existing.status == Letter.Status.AWAITING_CONFIRMATION:
+        if existing.status == Letter.Status.AWAITING_CONFIRMATION and confirmation_again_allowed(
+            letter=existing
+        ):
             confirmation_email_enqueue(existing.pk)
         return existing, False
     return letter, True
+
+
+def confirmation_again_allowed(*, letter: Letter) -> bool:
+    """Whether one more confirmation email of this letter may go today (a repeat submission)."""
+    limit = settings.LETTERS_CONFIRMATION_EMAILS_PER_DAY
+    if limit <= 0:
+        return True
+    # The first email went when the letter was written: repeats get the rest of the day's.
+    if limit == 1:
+        return False
+    return rate_limit_hit(
+        key=f"letter-confirm-mail:{letter.pk}", rates=[Rate(limit - 1, DAY_SECONDS)]
+    )
 
 
 def letter_existing(*, draft: LetterDraft, sender_canonical: str) -> Letter | None:
