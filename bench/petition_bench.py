@@ -240,7 +240,7 @@ def main() -> None:
         )
         django_setup(env)
         from petitions.models import Signature
-        from petitions.tokens import started_token_make
+        from petitions.tokens import form_binding, started_token_make
 
         petition = petition_create()
         cookie, token = csrf_pair()
@@ -249,7 +249,7 @@ def main() -> None:
             "BENCH_CSRF_COOKIE": cookie,
             "BENCH_CSRF_TOKEN": token,
             # Served an hour ago: past the minimum fill time, as a person's form would be.
-            "BENCH_STARTED": started_token_make(time.time() - 3600),
+            "BENCH_STARTED": started_token_make(time.time() - 3600, binding=form_binding(cookie)),
             "BENCH_PETITION_ID": str(petition.pk),
         }
         port = free_port()

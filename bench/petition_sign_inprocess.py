@@ -37,11 +37,11 @@ def main() -> None:
         django_in_process(cluster.url)
         from django.test import Client
 
-        from petitions.tokens import started_token_make
+        from petitions.tokens import form_binding, started_token_make
 
         petition = petition_create()
         cookie, token = csrf_pair()
-        started = started_token_make(time.time() - 3600)
+        started = started_token_make(time.time() - 3600, binding=form_binding(cookie))
         client = Client(enforce_csrf_checks=True)
         client.cookies["csrftoken"] = cookie
         numbers = itertools.count()

@@ -2,10 +2,11 @@
 
 from django.urls import path
 
-from bench.petition_floor import floor_sign
+from bench.petition_floor import floor_ok, floor_sign
 from campaign.urls import urlpatterns as project_urlpatterns
 
 urlpatterns = [
     path("bench/floor-sign/", floor_sign),
+    path("bench/floor-ok/", floor_ok),
     *project_urlpatterns,
 ]

@@ -4,8 +4,10 @@ The admin site itself, with the dashboard and the counts export, is in campaign/
 """
 
 import json
+from typing import Any
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from campaign.lib.permissions import PERSONAL_DATA
 from campaign.models import Appeal, ExportLog, Figure, Signatory
@@ -33,7 +35,7 @@ EXPORT_FILTERS_SHOWN = frozenset(
 HIDDEN = "(hidden)"
 
 
-def export_filters_masked(filters: dict) -> dict:
+def export_filters_masked(filters: dict[str, Any]) -> dict[str, Any]:
     """The export's filters with every value that could name a person hidden."""
     return {
         key: value
@@ -43,21 +45,21 @@ def export_filters_masked(filters: dict) -> dict:
     }
 
 
-class FigureInline(admin.TabularInline):
+class FigureInline(admin.TabularInline[Any, Any]):
     model = Figure
     extra = 0
     fields = ["position", "key", "measure", "value", "unit", "value_text", "qualifier", "as_of"]
     show_change_link = True
 
 
-class SignatoryInline(admin.TabularInline):
+class SignatoryInline(admin.TabularInline[Any, Any]):
     model = Signatory
     extra = 0
     fields = ["position", "name", "role", "organisation"]
 
 
 @admin.register(Appeal)
-class AppealAdmin(admin.ModelAdmin):
+class AppealAdmin(admin.ModelAdmin[Any]):
     list_display = ["title", "kind", "date", "date_precision", "is_published", "position"]
     list_filter = ["kind", "is_published", "date_precision"]
     search_fields = ["title", "slug", "author", "publisher", "summary"]
@@ -67,7 +69,7 @@ class AppealAdmin(admin.ModelAdmin):
 
 
 @admin.register(Figure)
-class FigureAdmin(admin.ModelAdmin):
+class FigureAdmin(admin.ModelAdmin[Any]):
     list_display = ["measure", "value_text", "value", "unit", "qualifier", "as_of", "appeal"]
     list_filter = ["appeal", "qualifier", "as_of_precision", "series", "unit"]
     search_fields = ["measure", "value_text", "quote", "key"]
@@ -75,7 +77,7 @@ class FigureAdmin(admin.ModelAdmin):
 
 
 @admin.register(Signatory)
-class SignatoryAdmin(admin.ModelAdmin):
+class SignatoryAdmin(admin.ModelAdmin[Any]):
     list_display = ["name", "role", "organisation", "appeal", "position"]
     list_filter = ["appeal"]
     search_fields = ["name", "role", "organisation"]
@@ -83,7 +85,7 @@ class SignatoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExportLog)
-class ExportLogAdmin(admin.ModelAdmin):
+class ExportLogAdmin(admin.ModelAdmin[Any]):
     """The record of every export; nobody edits or deletes it from here."""
 
     list_display = [
@@ -101,13 +103,13 @@ class ExportLogAdmin(admin.ModelAdmin):
     date_hierarchy = "started_at"
     search_fields = ["user__username"]
 
-    def get_fields(self, request, obj=None):
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         # A data manager's filter is often someone's email address or name: staff who may not
         # see personal data see that there was such a filter, not its value.
         shown = "filters" if request.user.has_perm(PERSONAL_DATA) else "filters_masked"
         return [f.name if f.name != "filters" else shown for f in ExportLog._meta.fields]
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return self.get_fields(request, obj)
 
     @admin.display(description="filters")
@@ -115,11 +117,11 @@ class ExportLogAdmin(admin.ModelAdmin):
         masked = export_filters_masked(dict(obj.filters or {}))
         return json.dumps(masked, ensure_ascii=False, sort_keys=True)
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -3,7 +3,7 @@ from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import post_migrate
 
 
-def _groups_refresh(sender, using: str = "default", **kwargs) -> None:
+def _groups_refresh(sender: object, using: str = "default", **kwargs: object) -> None:
     """After every migrate, give the staff groups the permissions of models added since."""
     from django.db import DEFAULT_DB_ALIAS
 

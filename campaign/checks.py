@@ -19,7 +19,7 @@ def package_missing(name: str) -> bool:
 
 
 @register(Tags.compatibility)
-def production_configuration_check(app_configs=None, **kwargs) -> list[Error]:
+def production_configuration_check(app_configs: object = None, **kwargs: object) -> list[Error]:
     """The mailer a production process needs."""
     if settings.DEBUG:
         return []
@@ -60,7 +60,7 @@ def production_configuration_check(app_configs=None, **kwargs) -> list[Error]:
 
 
 @register(Tags.security, deploy=True)
-def webhook_security_check(app_configs=None, **kwargs) -> list[Error]:
+def webhook_security_check(app_configs: object = None, **kwargs: object) -> list[Error]:
     """The provider's tracking webhook is protected by the basic-auth secret and its signature."""
     mailer = settings.MAILER
     if settings.DEBUG or mailer not in PROVIDERS:

@@ -6,13 +6,14 @@ than 78 characters (every confirmation link) is quoted-printable there, so links
 the confirmation. This one prints the headers that matter and the text part decoded.
 """
 
+from django.core.mail import EmailMessage
 from django.core.mail.backends import console
 
 SHOWN_HEADERS = ("From", "To", "Reply-To", "Subject")
 
 
 class EmailBackend(console.EmailBackend):
-    def write_message(self, message) -> None:
+    def write_message(self, message: EmailMessage) -> None:
         mime = message.message()
         lines = [f"{name}: {mime[name]}" for name in SHOWN_HEADERS if mime[name]]
         for part in mime.walk():

@@ -14,10 +14,15 @@ The API, for `make run`, the test suite, the benchmarks and anything else that w
     cluster = cluster_start()  # a throwaway cluster in a temporary folder, durability off;
     cluster.stop()             # stops it and deletes the folder
 
+Options: `port=` a fixed port instead of a free one; `fast=` durability off or on (default: off
+for a throwaway cluster, on for a folder that keeps its data).
+
 If a server is already running on the folder (another `manage.py` in the same checkout),
-cluster_start returns it with `started=False` and it is the starter's to stop. initdb and
-postgres refuse to run as root; as root the cluster runs as the `nobody` user, which exists on
-every Linux system, in a folder that belongs to it.
+cluster_start returns it with `started=False` and it is the starter's to stop; if the process
+that started it is gone (killed with SIGKILL), the caller takes it over (`started=True`).
+initdb and postgres refuse to run as root; as root the cluster runs as the `nobody` user, which
+exists on every Linux system, in a folder that belongs to it, and the folders above the data
+and the binaries are made enterable by others (o+x, not o+r) when they are not already.
 
 `manage.py` calls `development_database()` when DATABASE_URL is unset and DJANGO_DEBUG is not
 false: it sets DJANGO_DEBUG=true and points DATABASE_URL at the checkout's cluster in `.devdb/`,
@@ -74,7 +79,7 @@ def free_port() -> int:
     """A TCP port on the loopback address that nothing listens on right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        return int(sock.getsockname()[1])
 
 
 @dataclass
@@ -195,7 +200,10 @@ def cluster_start(
     log = folder / "server.log"
     with _locked(folder):
         if (running := _running_port(datadir)) is not None:
-            return Cluster(folder, running, temporary, started=False)
+            if _owner_alive(folder):
+                return Cluster(folder, running, temporary, started=False)
+            _owner_write(folder)  # its starter was killed: ours to stop now
+            return Cluster(folder, running, temporary)
         if run_as:
             user = pwd.getpwnam(run_as)
             os.chown(folder, user.pw_uid, user.pw_gid)
@@ -227,7 +235,21 @@ def cluster_start(
         except subprocess.CalledProcessError as error:
             detail = log.read_text()[-4000:] if log.exists() else ""
             raise ClusterError(f"Could not start PostgreSQL: {error.output}\n{detail}") from error
+        _owner_write(folder)
     return cluster
+
+
+def _owner_write(folder: Path) -> None:
+    (folder / "owner.pid").write_text(f"{os.getpid()}\n")
+
+
+def _owner_alive(folder: Path) -> bool:
+    """Whether the process that started (or took over) the folder's server still runs."""
+    try:
+        pid = int((folder / "owner.pid").read_text())
+    except (FileNotFoundError, ValueError):
+        return False
+    return _alive(pid)
 
 
 def _stop_on_parent_exit() -> None:

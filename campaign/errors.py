@@ -8,11 +8,15 @@ and 404 pages render from the request's path only, and the 500 page is a templat
 template logic at all, rendered without a context, so nothing in it can fail.
 """
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
 
 
-def error_page(template_name: str, *, status: int, context: dict | None = None) -> HttpResponse:
+def error_page(
+    template_name: str, *, status: int, context: dict[str, Any] | None = None
+) -> HttpResponse:
     """A plain error page; no request context (no context processors, no CSRF token)."""
     return HttpResponse(
         loader.get_template(template_name).render(context or {}),

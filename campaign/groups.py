@@ -12,6 +12,7 @@ campaign/apps.py) or by `manage.py setup_groups`.
 """
 
 from django.apps import apps as global_apps
+from django.apps.registry import Apps
 from django.contrib.auth.management import create_permissions
 
 ORGANISER = "organiser"
@@ -38,7 +39,7 @@ DATA_MANAGER_EXTRA = (
 )
 
 
-def _codenames(apps) -> dict[str, set[tuple[str, str]]]:
+def _codenames(apps: Apps) -> dict[str, set[tuple[str, str]]]:
     organiser: set[tuple[str, str]] = set(ORGANISER_EXTRA)
     for label in VIEW_APPS:
         try:
@@ -52,7 +53,7 @@ def _codenames(apps) -> dict[str, set[tuple[str, str]]]:
     return {ORGANISER: organiser, DATA_MANAGER: organiser | set(DATA_MANAGER_EXTRA)}
 
 
-def groups_setup(*, apps=global_apps, verbosity: int = 0) -> dict[str, int]:
+def groups_setup(*, apps: Apps = global_apps, verbosity: int = 0) -> dict[str, int]:
     """Create or update the two groups; returns how many permissions each holds. Idempotent."""
     # On a fresh database permissions are created after all migrations (post_migrate); make
     # them now so the groups get them in the same run.
@@ -60,7 +61,7 @@ def groups_setup(*, apps=global_apps, verbosity: int = 0) -> dict[str, int]:
         # A migration's app configs are stubs without models_module, which create_permissions
         # takes for "no models"; set it for the call and put it back.
         saved = getattr(config, "models_module", None)
-        config.models_module = saved or True
+        config.models_module = saved or True  # type: ignore[assignment]
         try:
             create_permissions(config, verbosity=verbosity, apps=apps)
         finally:
@@ -82,6 +83,6 @@ def groups_setup(*, apps=global_apps, verbosity: int = 0) -> dict[str, int]:
     return result
 
 
-def groups_remove(*, apps=global_apps) -> None:
+def groups_remove(*, apps: Apps = global_apps) -> None:
     """Undo groups_setup: delete the two groups (their members keep their accounts)."""
     apps.get_model("auth", "Group").objects.filter(name__in=[ORGANISER, DATA_MANAGER]).delete()

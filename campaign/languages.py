@@ -55,9 +55,9 @@ class LanguageRedirectMiddleware:
                 if exists:
                     query = request.META.get("QUERY_STRING", "")
                     location = get_script_prefix().rstrip("/") + prefixed
-                    response = HttpResponseRedirect(location + (f"?{query}" if query else ""))
-                    patch_vary_headers(response, ("Accept-Language", "Cookie"))
-                    return response
+                    redirect = HttpResponseRedirect(location + (f"?{query}" if query else ""))
+                    patch_vary_headers(redirect, ("Accept-Language", "Cookie"))
+                    return redirect
         response = self.get_response(request)
         if response.get("Content-Type", "").startswith("text/html"):
             # A browser with another cookie or Accept-Language is sent elsewhere from here.
@@ -96,6 +96,6 @@ def page_alternates(request: HttpRequest) -> list[Alternate]:
     ]
 
 
-def alternates(request: HttpRequest) -> dict:
+def alternates(request: HttpRequest) -> dict[str, object]:
     """Template context: `language_alternates`, worked out only if a template reads it."""
     return {"language_alternates": SimpleLazyObject(lambda: page_alternates(request))}

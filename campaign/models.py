@@ -7,12 +7,13 @@ it loaded before instead of adding them again: loading a campaign's fixtures twi
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from campaign.dates import EXACT_PRECISIONS, as_of_display, date_display
 from campaign.lib.managers import NaturalKeyManager
 
 
-class AppealQuerySet(models.QuerySet):
+class AppealQuerySet(models.QuerySet["Appeal"]):
     def published(self) -> "AppealQuerySet":
         return self.filter(is_published=True)
 
@@ -25,17 +26,17 @@ class Appeal(models.Model):
     """One of the campaign's documents: an open letter, a petition, an appeal, a news report."""
 
     class Kind(models.TextChoices):
-        OPEN_LETTER = "open_letter", "Open letter"
-        PETITION = "petition", "Petition"
-        APPEAL = "appeal", "Appeal"
-        NEWS_REPORT = "news_report", "News report"
+        OPEN_LETTER = "open_letter", _("Open letter")
+        PETITION = "petition", _("Petition")
+        APPEAL = "appeal", _("Appeal")
+        NEWS_REPORT = "news_report", _("News report")
 
     class DatePrecision(models.TextChoices):
-        DAY = "day", "Exact day"
-        MONTH = "month", "Month"
-        YEAR = "year", "Year"
-        INFERRED = "inferred", "Inferred from the text"
-        UNKNOWN = "unknown", "Not stated"
+        DAY = "day", _("Exact day")
+        MONTH = "month", _("Month")
+        YEAR = "year", _("Year")
+        INFERRED = "inferred", _("Inferred from the text")
+        UNKNOWN = "unknown", _("Not stated")
 
     slug = models.SlugField(max_length=100, unique=True)
     kind = models.CharField(max_length=20, choices=Kind)
@@ -107,11 +108,11 @@ class Figure(models.Model):
     """A number a reader would quote, as one document reports it, with its date and source."""
 
     class Qualifier(models.TextChoices):
-        EXACT = "exact", "Exact"
-        ESTIMATE = "estimate", "Estimate"
-        APPROXIMATE = "approximate", "Approximate (nearly, some, about)"
-        AT_LEAST = "at_least", "At least (more than)"
-        TARGET = "target", "Target"
+        EXACT = "exact", _("Exact")
+        ESTIMATE = "estimate", _("Estimate")
+        APPROXIMATE = "approximate", _("Approximate (nearly, some, about)")
+        AT_LEAST = "at_least", _("At least (more than)")
+        TARGET = "target", _("Target")
 
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="figures")
     key = models.SlugField(max_length=100, help_text="Unique within the appeal.")
@@ -174,7 +175,7 @@ class Figure(models.Model):
         """False when the date is inferred or unknown: charts draw such points as uncertain."""
         return self.as_of is not None and self.as_of_precision in EXACT_PRECISIONS
 
-    natural_key.dependencies = ["campaign.appeal"]
+    natural_key.dependencies = ["campaign.appeal"]  # type: ignore[attr-defined]
 
 
 class Signatory(models.Model):
@@ -204,7 +205,7 @@ class Signatory(models.Model):
     def natural_key(self) -> tuple[str, int]:
         return (*self.appeal.natural_key(), self.position)
 
-    natural_key.dependencies = ["campaign.appeal"]
+    natural_key.dependencies = ["campaign.appeal"]  # type: ignore[attr-defined]
 
 
 class AppealTranslation(models.Model):

@@ -11,15 +11,17 @@ from campaign.models import Appeal, AppealTranslation, Campaign, Figure
 
 def appeal_list() -> QuerySet[Appeal]:
     """Published appeals with how many figures and signatories each has, in one query."""
-    return Appeal.objects.published().annotate(
+    appeals: QuerySet[Appeal] = Appeal.objects.published().annotate(
         figure_count=Count("figures", distinct=True),
         signatory_count=Count("signatories", distinct=True),
     )
+    return appeals
 
 
 def appeal_get(*, slug: str) -> QuerySet[Appeal]:
     """The published appeal with this slug, its figures and signatories prefetched."""
-    return Appeal.objects.published().filter(slug=slug).prefetch_related("figures", "signatories")
+    appeals: QuerySet[Appeal] = Appeal.objects.published().filter(slug=slug)
+    return appeals.prefetch_related("figures", "signatories")
 
 
 def series_figures() -> list[Figure]:

@@ -7,6 +7,7 @@ checkout's own (campaign/devdb.py) and prints email to the console; production s
 """
 
 from pathlib import Path
+from typing import Any
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -51,6 +52,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # PostgreSQL's own index kinds and operations (the recipients' trigram index).
+    "django.contrib.postgres",
     "anymail",
     "campaign",
     "petitions",
@@ -61,6 +64,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The request's id, on its log lines and in the X-Request-ID response header.
+    "campaign.lib.logs.RequestIdMiddleware",
     # First: a body over the cap is refused (413) before anything reads it.
     "campaign.middleware.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -110,9 +115,9 @@ TEMPLATES = [
 ]
 
 
-def database_config(url: str) -> dict:
+def database_config(url: str) -> dict[str, Any]:
     """Django's DATABASES entry for a URL, with the connection settings every deployment wants."""
-    config = env.db_url_config(url)
+    config: dict[str, Any] = env.db_url_config(url)
     # Persistent connections: a new connection per request costs the signing view 5-6x.
     config["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
     config["CONN_HEALTH_CHECKS"] = True
@@ -198,7 +203,7 @@ SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 MAILER = env.str("MAILER", default="console" if DEBUG else "")
 
 
-def mailer_config(name: str) -> dict:
+def mailer_config(name: str) -> dict[str, Any]:
     """The MAILERS["default"] entry for a mailer named in the environment."""
     if name == "console":
         # Django's console backend, printing the text part decoded (links whole).
@@ -217,7 +222,7 @@ def mailer_config(name: str) -> dict:
         }
     if name == "test":
         return {"BACKEND": "anymail.backends.test.EmailBackend"}
-    options: dict = {"api_key": env.str("MAILER_API_KEY", default="")}
+    options: dict[str, Any] = {"api_key": env.str("MAILER_API_KEY", default="")}
     if not options["api_key"]:
         raise ImproperlyConfigured(f"MAILER={name} needs MAILER_API_KEY.")
     if name == "mailgun":
@@ -293,14 +298,47 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
+# Logs go to the console (the container's or the service manager's log). LOG_FORMAT=json
+# writes one JSON object per line; every line carries the id of the request it was written for
+# (campaign/lib/logs.py), and the worker's lines about a signature carry the id of the request
+# that signed. LOG_REQUESTS adds one line per request (default: on with JSON; gunicorn's own
+# access log is then left off).
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
+LOG_REQUESTS = env.bool("LOG_REQUESTS", default=LOG_FORMAT == "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "campaign.lib.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "campaign.lib.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Error reports: Django emails every unhandled error (a 500) to ADMINS, from SERVER_EMAIL,
+# through the configured mailer. DJANGO_ADMINS is a comma-separated list of addresses.
+ADMINS = env.list("DJANGO_ADMINS", default=[])
+# Optional: errors (and, if a sample rate is set, performance traces) to Sentry. Without
+# SENTRY_DSN nothing of sentry-sdk is imported. No personal data is sent (send_default_pii off).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        send_default_pii=False,
+    )
 
 # Petitions (petitions/). Rate limits per client address per petition, as "hits/window":
 # a burst limit and a sustained one, kept in PostgreSQL so they hold across workers and hosts.
@@ -311,6 +349,8 @@ PETITION_RATE_SUSTAINED = env.str("PETITION_RATE_SUSTAINED", default="50/3600s")
 PETITION_IP_SALT = env.str("PETITION_IP_SALT", default="") or f"ip:{SECRET_KEY}"
 # A form sent back quicker than this (seconds after it was served) is taken for a robot.
 PETITION_MIN_FILL_SECONDS = env.float("PETITION_MIN_FILL_SECONDS", default=3.0)
+# Hours a served signing form stays good: its signed start time expires after this.
+PETITION_FORM_MAX_AGE_HOURS = env.float("PETITION_FORM_MAX_AGE_HOURS", default=4.0)
 # The count shown lags the signatures by at most about this many seconds.
 PETITION_COUNT_REFRESH_SECONDS = env.float("PETITION_COUNT_REFRESH_SECONDS", default=3.0)
 # Days a confirmation link stays valid; unconfirmed signatures are purged after it.
@@ -436,3 +476,7 @@ SCHEDULE = schedule(
 # tries to take over (seconds).
 SCHEDULER_HEARTBEAT_SECONDS = env.float("SCHEDULER_HEARTBEAT_SECONDS", default=10.0)
 SCHEDULER_STANDBY_POLL_SECONDS = env.float("SCHEDULER_STANDBY_POLL_SECONDS", default=5.0)
+# /healthz answers 503 when the worker's heartbeat (every 30 s) or the oldest due task is
+# older than this, or the scheduler's heartbeat is (seconds; docs/deploy.md).
+HEALTHZ_WORKER_OVERDUE_SECONDS = env.float("HEALTHZ_WORKER_OVERDUE_SECONDS", default=120.0)
+HEALTHZ_SCHEDULER_OVERDUE_SECONDS = env.float("HEALTHZ_SCHEDULER_OVERDUE_SECONDS", default=60.0)

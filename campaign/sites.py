@@ -8,12 +8,14 @@ would land on a second instance that is then thrown away.
 """
 
 import functools
+from typing import Any
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http.response import HttpResponseBase
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import URLPattern, URLResolver, path
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
@@ -27,13 +29,13 @@ class CampaignAdminSite(admin.AdminSite):
     index_title = "Campaign admin"
     index_template = "admin/campaign_index.html"
 
-    def admin_view(self, view, cacheable=False):
+    def admin_view(self, view: Any, cacheable: bool = False) -> Any:
         """Every admin view; after a change an organiser made (a POST that did not fail), the
         public pages kept in the page cache are dropped, so the change shows at once."""
         protected = super().admin_view(view, cacheable)
 
         @functools.wraps(protected)
-        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             response = protected(request, *args, **kwargs)
             if request.method == "POST" and response.status_code < 400:
                 page_cache_clear()
@@ -41,7 +43,7 @@ class CampaignAdminSite(admin.AdminSite):
 
         return wrapped
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern | URLResolver]:
         urls = [
             path("dashboard/", self.admin_view(self.dashboard_view), name="dashboard"),
             path(
@@ -59,7 +61,7 @@ class CampaignAdminSite(admin.AdminSite):
     def may_see_dashboard(request: HttpRequest) -> bool:
         return request.user.has_perm("petitions.view_petition")
 
-    def each_context(self, request):
+    def each_context(self, request: HttpRequest) -> dict[str, Any]:
         context = super().each_context(request)
         context["may_see_dashboard"] = self.may_see_dashboard(request)
         context["may_export_counts"] = request.user.has_perm("campaign.export_signatures")
@@ -77,7 +79,7 @@ class CampaignAdminSite(admin.AdminSite):
         }
         return TemplateResponse(request, "admin/dashboard.html", context)
 
-    def counts_export_view(self, request: HttpRequest) -> HttpResponse:
+    def counts_export_view(self, request: HttpRequest) -> HttpResponseBase:
         return _counts_export(request)
 
     def replies_export_view(self, request: HttpRequest) -> HttpResponse:
@@ -114,7 +116,7 @@ def _replies_export(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def _counts_export(request: HttpRequest) -> HttpResponse:
+def _counts_export(request: HttpRequest) -> HttpResponseBase:
     from petitions.exports import COUNT_KINDS, counts_export
     from petitions.models import Petition
 

@@ -8,6 +8,10 @@ one axis would flatten the small one to nothing) and the same x axis, so dates l
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext, ngettext
 
 from campaign.charts import Chart, Point, Series, date_ticks, line_chart, number_label
 from campaign.models import Figure
@@ -39,10 +43,14 @@ class SeriesChart:
     def summary(self) -> str:
         """The chart in words, for its caption and for screen readers."""
         parts = [f"{number_label(float(f.value))}: {f.as_of_display}" for f in self.series.dated]
-        text = "; ".join(parts) + "." if parts else "No dated figures."
+        text = "; ".join(parts) + "." if parts else gettext("No dated figures.")
         undated = len(self.series.figures) - len(self.series.dated)
         if undated:
-            text += f" {undated} undated figure{'s' if undated > 1 else ''} not drawn."
+            text += " " + ngettext(
+                "%(count)s undated figure not drawn.",
+                "%(count)s undated figures not drawn.",
+                undated,
+            ) % {"count": undated}
         return text
 
 
@@ -68,7 +76,7 @@ def figure_series(figures: Iterable[Figure]) -> list[FigureSeries]:
         for key, items in groups.items()
     ]
 
-    def size(s: FigureSeries) -> tuple:
+    def size(s: FigureSeries) -> tuple[Decimal | int, str]:
         latest = s.latest
         return (-(latest.value if latest else 0), s.key)
 
@@ -76,13 +84,19 @@ def figure_series(figures: Iterable[Figure]) -> list[FigureSeries]:
 
 
 def figure_point(figure: Figure) -> Point:
+    assert figure.as_of is not None, "only dated figures are drawn"
     return Point(
         x=figure.as_of.toordinal(),
         y=float(figure.value),
         label=number_label(float(figure.value)),
         uncertain=not figure.as_of_is_exact,
-        title=f"{figure.value_text}: {figure.measure}, {figure.as_of_display}. "
-        f"Source: {figure.appeal.title}",
+        title=gettext("%(value)s: %(measure)s, %(date)s. Source: %(source)s")
+        % {
+            "value": figure.value_text,
+            "measure": figure.measure,
+            "date": figure.as_of_display,
+            "source": figure.appeal.title,
+        },
     )
 
 
@@ -95,7 +109,7 @@ def date_domain(figures: Sequence[Figure]) -> tuple[datetime.date, datetime.date
     return datetime.date(min(dates).year, 1, 1), max(dates) + datetime.timedelta(days=60)
 
 
-def series_charts(series: Sequence[FigureSeries], **chart_options) -> list[SeriesChart]:
+def series_charts(series: Sequence[FigureSeries], **chart_options: Any) -> list[SeriesChart]:
     """One chart per series, all on the same date axis."""
     start, end = date_domain([f for s in series for f in s.figures])
     ticks = date_ticks(start, end)

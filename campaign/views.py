@@ -1,18 +1,22 @@
+from datetime import datetime
+
 from django.conf import settings
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.tasks import default_task_backend
 from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse, reverse_lazy
-from django.utils import translation
+from django.utils import timezone, translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from campaign import selectors, share_card, timeline
+from campaign.lib.heartbeats import SCHEDULER, WORKER, heartbeat_ages, task_oldest_due
 from campaign.lib.pagecache import page_cache
 from campaign.models import Appeal
-from letters.selectors import letters_sent_total
-from petitions.selectors import counter_read
+from letters.selectors import letter_oldest_queued, letters_sent_total
+from petitions.selectors import confirmation_email_oldest_due, counter_read
 from petitions.views import counter_context
 
 # Where the call to write a letter points.
@@ -189,13 +193,66 @@ def appeal_card(request: HttpRequest, slug: str) -> HttpResponse:
     return card_response(share_card.card_png(key=f"appeal:{slug}", count=count, make=make))
 
 
+def seconds_since(moment: datetime | None, now: datetime) -> int | None:
+    return None if moment is None else max(0, round((now - moment).total_seconds()))
+
+
+def health_report() -> tuple[bool, dict]:
+    """Whether the worker and the scheduler are on time, and what /healthz shows about them."""
+    now = timezone.now()
+    ages = heartbeat_ages(now=now)
+    report: dict = {
+        "oldest_due_confirmation_email_seconds": seconds_since(
+            confirmation_email_oldest_due(), now
+        ),
+        "oldest_queued_letter_seconds": seconds_since(letter_oldest_queued(), now),
+    }
+    if not default_task_backend.supports_defer:
+        # Tasks run inside the request (development): no worker or scheduler to wait for.
+        return True, report | {"worker": "not used", "scheduler": "not used"}
+    worker_limit = settings.HEALTHZ_WORKER_OVERDUE_SECONDS
+    scheduler_limit = settings.HEALTHZ_SCHEDULER_OVERDUE_SECONDS
+    worker_age = ages.get(WORKER)
+    task_wait = seconds_since(task_oldest_due(), now)
+    scheduler_age = ages.get(SCHEDULER)
+    worker_ok = (
+        worker_age is not None
+        and worker_age <= worker_limit
+        and (task_wait is None or task_wait <= worker_limit)
+    )
+    scheduler_ok = scheduler_age is not None and scheduler_age <= scheduler_limit
+    report |= {
+        "worker": {
+            "ok": worker_ok,
+            "last_run_seconds": None if worker_age is None else round(worker_age),
+            "oldest_due_task_seconds": task_wait,
+        },
+        "scheduler": {
+            "ok": scheduler_ok,
+            "last_run_seconds": None if scheduler_age is None else round(scheduler_age),
+        },
+    }
+    return worker_ok and scheduler_ok, report
+
+
 @never_cache
 @require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
-    """For load balancers: 200 when the database answers, 503 when it does not."""
+    """For monitors and load balancers (docs/deploy.md).
+
+    503 when the database does not answer, or when the worker or the scheduler is overdue:
+    the worker's heartbeat older than HEALTHZ_WORKER_OVERDUE_SECONDS or a task due for longer,
+    the scheduler's heartbeat older than HEALTHZ_SCHEDULER_OVERDUE_SECONDS. `?check=database`
+    checks the database alone: what a load balancer should ask, so a stopped worker does not
+    take every web node out of service.
+    """
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except Exception:  # noqa: BLE001 - any database failure means unhealthy
         return JsonResponse({"status": "unavailable", "database": "error"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    if request.GET.get("check") == "database":
+        return JsonResponse({"status": "ok", "database": "ok"})
+    on_time, report = health_report()
+    body = {"status": "ok" if on_time else "overdue", "database": "ok", **report}
+    return JsonResponse(body, status=200 if on_time else 503)

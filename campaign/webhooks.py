@@ -42,7 +42,8 @@ def webhook_problems(*, esp: str) -> list[str]:
 
 @cache
 def tracking_view(view_path: str) -> Callable[..., HttpResponse]:
-    return import_string(view_path).as_view()
+    view: Callable[..., HttpResponse] = import_string(view_path).as_view()
+    return view
 
 
 @csrf_exempt

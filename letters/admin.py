@@ -1,15 +1,17 @@
+from typing import Any, cast
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
 from campaign.lib.permissions import PERSONAL_DATA
-from letters.models import Letter, LetterTemplate, Recipient
+from letters.models import Letter, LetterTemplate, Recipient, RecipientQuerySet
 from letters.representatives import PROVIDER_KEYS
 from letters.services import CSV_COLUMNS, recipients_import_csv
 
@@ -25,7 +27,7 @@ class RecipientImportForm(forms.Form):
         if upload.size > 5 * 1024 * 1024:
             raise forms.ValidationError("The file is larger than 5 MB; split it.")
         try:
-            return upload.read().decode("utf-8-sig")
+            return str(upload.read().decode("utf-8-sig"))
         except UnicodeDecodeError as error:
             raise forms.ValidationError(
                 "The file is not UTF-8 text; save it as CSV UTF-8."
@@ -38,7 +40,9 @@ class ContactRouteFilter(admin.SimpleListFilter):
     title = "contact route"
     parameter_name = "route"
 
-    def lookups(self, request, model_admin):
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
+    ) -> list[tuple[str, str]]:
         return [
             ("none", "No route (add a published one)"),
             ("email", "Email"),
@@ -46,10 +50,10 @@ class ContactRouteFilter(admin.SimpleListFilter):
             ("post", "Postal address only"),
         ]
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         match self.value():
             case "none":
-                return queryset.without_route()
+                return cast(RecipientQuerySet, queryset).without_route()
             case "email":
                 return queryset.exclude(email="")
             case "form":
@@ -60,7 +64,7 @@ class ContactRouteFilter(admin.SimpleListFilter):
 
 
 @admin.register(Recipient)
-class RecipientAdmin(admin.ModelAdmin):
+class RecipientAdmin(admin.ModelAdmin[Any]):
     list_display = ["name", "kind", "title", "organisation", "constituency", "country", "route"]
     list_filter = [ContactRouteFilter, "kind", "is_active", "country", "provider"]
     search_fields = ["name", "organisation", "constituency", "email"]
@@ -88,8 +92,8 @@ class RecipientAdmin(admin.ModelAdmin):
         return "none"
 
     # Letters per recipient (issue 5): counted in the list's one query, linked to the letters.
-    def get_queryset(self, request):
-        return (
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        recipients: QuerySet[Any] = (
             super()
             .get_queryset(request)
             .annotate(
@@ -97,20 +101,21 @@ class RecipientAdmin(admin.ModelAdmin):
                 letters_all=Count("letters"),
             )
         )
+        return recipients
 
-    def get_list_display(self, request):
+    def get_list_display(self, request: HttpRequest) -> Any:
         return [*super().get_list_display(request), "sent", "all_letters"]
 
     @admin.display(description="letters sent", ordering="letters_sent")
     def sent(self, recipient: Recipient) -> int:
-        return recipient.letters_sent
+        return int(recipient.letters_sent)  # type: ignore[attr-defined]
 
     @admin.display(description="all letters", ordering="letters_all")
     def all_letters(self, recipient: Recipient) -> str:
         url = reverse("admin:letters_letter_changelist") + f"?recipient__id__exact={recipient.pk}"
-        return format_html('<a href="{}">{}</a>', url, recipient.letters_all)
+        return format_html('<a href="{}">{}</a>', url, recipient.letters_all)  # type: ignore[attr-defined]
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern]:
         return [
             path(
                 "import/",
@@ -148,7 +153,7 @@ class RecipientAdmin(admin.ModelAdmin):
         )
 
 
-class LetterTemplateForm(forms.ModelForm):
+class LetterTemplateForm(forms.ModelForm[LetterTemplate]):
     class Meta:
         model = LetterTemplate
         fields = ["slug", "name", "appeal", "subject", "body", "postcode_lookup", "is_active"]
@@ -165,7 +170,7 @@ class LetterTemplateForm(forms.ModelForm):
 
 
 @admin.register(LetterTemplate)
-class LetterTemplateAdmin(admin.ModelAdmin):
+class LetterTemplateAdmin(admin.ModelAdmin[Any]):
     form = LetterTemplateForm
     list_display = ["name", "slug", "subject", "postcode_lookup", "is_active"]
     prepopulated_fields = {"slug": ["name"]}
@@ -182,7 +187,7 @@ LETTER_PERSONAL_FIELDS = {
 
 
 @admin.register(Letter)
-class LetterAdmin(admin.ModelAdmin):
+class LetterAdmin(admin.ModelAdmin[Any]):
     list_display = ["created_at", "recipient_name", "status", "template", "sent_at", "attempts"]
     list_filter = ["status", "template", "recipient__kind", "sent_at"]
     date_hierarchy = "created_at"
@@ -193,18 +198,18 @@ class LetterAdmin(admin.ModelAdmin):
     # The sender's address, email, letter text and IP hash only for staff who may see personal
     # data (campaign.view_personal_data, the "data manager" group); others see names, recipients
     # and statuses.
-    def get_fields(self, request, obj=None):
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         fields = [field.name for field in Letter._meta.fields]
         if request.user.has_perm(PERSONAL_DATA):
             return fields
         return [name for name in fields if name not in LETTER_PERSONAL_FIELDS]
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return self.get_fields(request, obj)
 
-    def lookup_allowed(self, lookup, value, request=None):
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest) -> bool:
         if lookup.split("__", 1)[0] in LETTER_PERSONAL_FIELDS and not (
-            request and request.user.has_perm(PERSONAL_DATA)
+            request.user.has_perm(PERSONAL_DATA)
         ):
             return False
         return super().lookup_allowed(lookup, value, request)

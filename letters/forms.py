@@ -1,6 +1,11 @@
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.conf import settings
 from django.utils import translation
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 from django.utils.translation import gettext_lazy as _
 
 from campaign.lib.countries import country_names
@@ -28,7 +33,7 @@ def one_line(value: str) -> str:
     return value.strip()
 
 
-def person_name(value: str, *, empty_message: str) -> str:
+def person_name(value: str, *, empty_message: "StrOrPromise") -> str:
     """A name on one line with at least one letter (not only spaces or invisible characters)."""
     name = one_line(value)
     if not name:
@@ -119,7 +124,9 @@ class LetterForm(forms.Form):
         "copy_to_sender",
     )
 
-    def __init__(self, *args, recipient: Recipient | None, step: str = "details", **kwargs):
+    def __init__(
+        self, *args: Any, recipient: Recipient | None, step: str = "details", **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.recipient = recipient
         self.step = step
@@ -161,7 +168,7 @@ class LetterForm(forms.Form):
             and self.recipient.kind == Recipient.Kind.MEMBER_OF_PARLIAMENT
         )
 
-    def detail_fields(self) -> list:
+    def detail_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.DETAIL_FIELDS if name in self.fields]
 
     def clean_recipient_name(self) -> str:
@@ -190,7 +197,7 @@ class LetterForm(forms.Form):
         value = bidi_controls_strip(self.cleaned_data["sender_address"])
         if CONTROL.search(NEWLINES.sub("", value)):
             raise forms.ValidationError(_("Please use only letters, numbers and punctuation."))
-        return value.strip()
+        return str(value).strip()
 
     def clean_personal_paragraph(self) -> str:
         value = bidi_controls_strip(self.cleaned_data["personal_paragraph"])
@@ -203,7 +210,7 @@ class LetterForm(forms.Form):
         value = bidi_controls_strip(self.cleaned_data["body"]).replace("\r\n", "\n")
         if CONTROL.search(NEWLINES.sub("", value.replace("\t", ""))):
             raise forms.ValidationError(_("Please use only letters, numbers and punctuation."))
-        return value.strip()
+        return str(value).strip()
 
 
 class PostcodeForm(forms.Form):
@@ -224,23 +231,25 @@ class PostcodeForm(forms.Form):
         error_messages={"required": _("Please enter your postcode.")},
     )
 
-    def __init__(self, *args, providers: list[str], **kwargs):
+    def __init__(self, *args: Any, providers: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.providers = providers
         countries = [p for p in (provider_country(key) for key in providers) if p]
         self.countries = countries
         self.directory = "directory" in providers
-        choices = [("", _("Work it out from my postcode"))] if len(countries) > 1 else []
+        choices: list[tuple[str, StrOrPromise]] = (
+            [("", _("Work it out from my postcode"))] if len(countries) > 1 else []
+        )
         names = country_names(translation.get_language() or settings.LANGUAGE_CODE)
         choices += [(c, names[c]) for c in countries]
         if self.directory:
             choices.append(("other", _("Another country")))
-        self.fields["country"].choices = choices
+        self.fields["country"].choices = choices  # type: ignore[attr-defined]
         if len(choices) <= 1:
             self.fields["country"].widget = forms.HiddenInput()
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if "postcode" not in data:
             return data
         chosen = data.get("country") or ""

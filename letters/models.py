@@ -1,14 +1,16 @@
 """Letters to representatives: who can be written to, and the letters they can be sent."""
 
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Concat, Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from campaign.lib.managers import NaturalKeyManager
 
 
-class RecipientQuerySet(models.QuerySet):
+class RecipientQuerySet(models.QuerySet["Recipient"]):
     def without_route(self) -> "RecipientQuerySet":
         """Recipients a letter cannot reach: no email, no contact form, no postal address."""
         return self.filter(email="", contact_url="", postal_address="")
@@ -18,11 +20,11 @@ class Recipient(models.Model):
     """Someone a supporter can write to: a member of parliament, a media outlet, a body."""
 
     class Kind(models.TextChoices):
-        MEMBER_OF_PARLIAMENT = "mp", "Member of parliament"
-        MEDIA = "media", "Media outlet"
-        INTERNATIONAL = "international", "International organisation"
-        NGO = "ngo", "Non-governmental organisation"
-        OTHER = "other", "Other"
+        MEMBER_OF_PARLIAMENT = "mp", _("Member of parliament")
+        MEDIA = "media", _("Media outlet")
+        INTERNATIONAL = "international", _("International organisation")
+        NGO = "ngo", _("Non-governmental organisation")
+        OTHER = "other", _("Other")
 
     slug = models.SlugField(max_length=150, unique=True)
     kind = models.CharField(max_length=20, choices=Kind)
@@ -52,8 +54,8 @@ class Recipient(models.Model):
     external_id = models.CharField(max_length=200, blank=True)
     source_note = models.TextField(blank=True, help_text="Where this recipient comes from.")
     is_active = models.BooleanField(default=True)
-    # What the recipient search looks in; a trigram index on PostgreSQL (migration 0003) makes a
-    # "contains" search fast on thousands of recipients.
+    # What the recipient search looks in; a trigram index (Meta.indexes) makes a "contains"
+    # search fast on thousands of recipients.
     search_text = models.GeneratedField(
         expression=Lower(
             Concat(
@@ -81,6 +83,14 @@ class Recipient(models.Model):
                 fields=["provider", "external_id"],
                 condition=~Q(provider=""),
                 name="recipient_unique_provider_external_id",
+            )
+        ]
+        indexes = [
+            # `search_text LIKE '%part%'` (recipient_search) as an index lookup.
+            GinIndex(
+                fields=["search_text"],
+                name="letters_recipient_search_trgm",
+                opclasses=["gin_trgm_ops"],
             )
         ]
 
@@ -142,7 +152,7 @@ class LetterTemplate(models.Model):
         return [key.strip() for key in self.postcode_lookup.split(",") if key.strip()]
 
 
-class LetterQuerySet(models.QuerySet):
+class LetterQuerySet(models.QuerySet["Letter"]):
     def sent(self) -> "LetterQuerySet":
         return self.filter(status__in=Letter.SENT_STATUSES)
 
@@ -151,12 +161,12 @@ class Letter(models.Model):
     """One supporter's letter to one recipient, from writing to delivery."""
 
     class Status(models.TextChoices):
-        AWAITING_CONFIRMATION = "awaiting_confirmation", "Awaiting confirmation"
-        QUEUED = "queued", "Queued"
-        SENT = "sent", "Sent"
-        DELIVERED = "delivered", "Delivered"
-        BOUNCED = "bounced", "Bounced"
-        FAILED = "failed", "Failed"
+        AWAITING_CONFIRMATION = "awaiting_confirmation", _("Awaiting confirmation")
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        DELIVERED = "delivered", _("Delivered")
+        BOUNCED = "bounced", _("Bounced")
+        FAILED = "failed", _("Failed")
 
     SENT_STATUSES = (Status.SENT, Status.DELIVERED, Status.BOUNCED)
 

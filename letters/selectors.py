@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -25,7 +25,7 @@ type LetterRow = tuple[str, list[int], int]
 def recipient_search(*, query: str, limit: int = 20) -> QuerySet[Recipient]:
     """Active recipients whose name, title, organisation or constituency contains the query.
 
-    On PostgreSQL the `contains` lookup on `search_text` uses its trigram index (migration 0003).
+    The `contains` lookup on `search_text` uses its trigram index (Recipient.Meta.indexes).
     """
     words = query.lower().split()[:5]
     recipients = Recipient.objects.filter(is_active=True)
@@ -55,7 +55,10 @@ def templates_for_choice() -> QuerySet[LetterTemplate]:
 
 def letters_sent_total() -> int:
     """Letters that went out (sent, delivered or bounced), cached for a minute."""
-    return cache.get_or_set(SENT_TOTAL_CACHE_KEY, lambda: Letter.objects.sent().count(), timeout=60)
+    total = cache.get_or_set(
+        SENT_TOTAL_CACHE_KEY, lambda: Letter.objects.sent().count(), timeout=60
+    )
+    return int(total or 0)
 
 
 def letters_by_recipient_and_status() -> tuple[list[tuple[str, str]], list[LetterRow]]:
@@ -177,3 +180,10 @@ def identical_copies_count(*, recipient: Recipient, template: LetterTemplate) ->
         personalised=False,
         status__in=[Letter.Status.QUEUED, *Letter.SENT_STATUSES],
     ).count()
+
+
+def letter_oldest_queued() -> datetime.datetime | None:
+    """When the queued letter that has waited longest for the worker became due."""
+    return Letter.objects.filter(
+        status=Letter.Status.QUEUED, send_after__lte=timezone.now()
+    ).aggregate(oldest=Min("send_after"))["oldest"]

@@ -6,6 +6,7 @@ import logging
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from email.utils import formataddr, parseaddr
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -240,7 +241,7 @@ def letter_confirmations_drain_enqueue(*, run_after: datetime | None = None) -> 
     _drain_enqueue(letter_confirmations_send, run_after=run_after)
 
 
-def _drain_enqueue(task: Task, *, run_after: datetime | None) -> None:
+def _drain_enqueue(task: Task[Any, Any], *, run_after: datetime | None) -> None:
     if run_after is not None:
         if not task.get_backend().supports_defer:
             # The immediate backend of a development server cannot wait; draining again at
@@ -276,8 +277,8 @@ def _letter_message_build(letter: Letter) -> EmailMultiAlternatives:
         headers={"Message-ID": letter.message_id} if letter.message_id else None,
     )
     # anymail: tags and metadata so webhooks and the ESP's logs identify the letter.
-    message.tags = ["letter", letter.template.slug]
-    message.metadata = {"letter_id": str(letter.pk)}
+    message.tags = ["letter", letter.template.slug]  # type: ignore[attr-defined]
+    message.metadata = {"letter_id": str(letter.pk)}  # type: ignore[attr-defined]
     return message
 
 
@@ -328,8 +329,8 @@ def letters_send_pending() -> OutboxResult:
                 break
             outcome = _letter_send_attempt(letter)
         totals[outcome] += 1
-        if outcome in ("deferred", "retrying"):
-            wake_at = min(wake_at or letter.send_after, letter.send_after)
+        if outcome in ("deferred", "retrying") and letter.send_after is not None:
+            wake_at = letter.send_after if wake_at is None else min(wake_at, letter.send_after)
     if wake_at is not None:
         # Nothing else may come along to drain the outbox again: queue the next drain ourselves.
         letters_drain_enqueue(run_after=wake_at)
@@ -470,14 +471,16 @@ STATUS_RANK = {
 }
 
 
-def letter_track(*, message_id: str, event_type: str, reason: str = "", when=None) -> bool:
+def letter_track(
+    *, message_id: str, event_type: str, reason: str = "", when: datetime | None = None
+) -> bool:
     """Apply a provider's tracking event to the letter it concerns; True if the status moved."""
     new_status = EVENT_STATUS.get(event_type)
     if not message_id or new_status is None:
         return False
     with transaction.atomic():
         letter = Letter.objects.select_for_update().filter(esp_message_id=message_id).first()
-        if letter is None or STATUS_RANK[new_status] <= STATUS_RANK[letter.status]:
+        if letter is None or STATUS_RANK[new_status] <= STATUS_RANK[Letter.Status(letter.status)]:
             return False
         letter.status = new_status
         letter.status_reason = (reason or "")[:2000]
@@ -646,26 +649,26 @@ def recipients_import_csv(*, text: str) -> ImportReport:
 
 
 @task(queue_name="email")
-def letters_send() -> dict:
+def letters_send() -> dict[str, int]:
     """Send every confirmed letter that is due (queued after confirming, or to retry)."""
     return asdict(letters_send_pending())
 
 
 @task(queue_name="email")
-def letter_confirmations_send() -> dict:
+def letter_confirmations_send() -> dict[str, int]:
     """Send every letter confirmation email that is due (queued after writing, or to retry)."""
     return asdict(letter_confirmations_send_pending())
 
 
 # Task rows queued by the per-letter tasks of before the outboxes name these: they drain.
 @task(queue_name="email")
-def letter_confirmation_send(letter_id: int) -> dict:
+def letter_confirmation_send(letter_id: int) -> dict[str, int]:
     """Former per-letter confirmation task: queues the letter's email, then drains."""
     confirmation_email_enqueue(letter_id)
     return asdict(letter_confirmations_send_pending())
 
 
 @task(queue_name="email")
-def letter_send(letter_id: int, attempt: int = 1) -> dict:
+def letter_send(letter_id: int, attempt: int = 1) -> dict[str, int]:
     """Former per-letter send task: the letter is in the outbox; drain it."""
     return asdict(letters_send_pending())

@@ -5,7 +5,9 @@ from anymail.signals import AnymailTrackingEvent
 from letters.services import letter_track
 
 
-def tracking_received(sender, event: AnymailTrackingEvent, esp_name: str, **kwargs) -> None:
+def tracking_received(
+    sender: object, event: AnymailTrackingEvent, esp_name: str, **kwargs: object
+) -> None:
     """anymail's `tracking` signal: hand the event to the service; unknown messages are ignored."""
     letter_track(
         message_id=event.message_id or "",

@@ -3,20 +3,30 @@
 import copy
 import time
 from functools import cache
+from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
 from django.utils import translation
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from campaign.lib.countries import COUNTRIES, country_choices
 from campaign.lib.text import bidi_controls_strip, has_letter, has_line_break_or_control
 from petitions.consent import CURRENT_CONSENT_VERSION, consent_text
-from petitions.tokens import TokenInvalid, started_token_make, started_token_read
+from petitions.models import Petition
+from petitions.tokens import (
+    TokenExpired,
+    TokenInvalid,
+    form_binding,
+    started_token_make,
+    started_token_read,
+)
 
 COUNTRY_CHOICES = [("", _("Choose your country")), *COUNTRIES]
 
@@ -47,14 +57,20 @@ class CountrySelect(forms.Select):
     rendering. The names are in the page's language, in its alphabetical order.
     """
 
-    def __deepcopy__(self, memo: dict) -> "CountrySelect":
+    def __deepcopy__(self, memo: dict[int, Any]) -> "CountrySelect":
         # Share the choices: copying them re-normalises 250 tuples for every form instance.
         result = copy.copy(self)
         result.attrs = self.attrs.copy()
         memo[id(self)] = result
         return result
 
-    def render(self, name, value, attrs=None, renderer=None) -> str:
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: Any = None,
+    ) -> SafeString:
         chosen = "" if value is None else str(value)
         options = "".join(
             selected if code == chosen else plain
@@ -73,9 +89,9 @@ class CountryField(forms.ChoiceField):
     rest of the signing view's Python put together.
     """
 
-    def __deepcopy__(self, memo: dict) -> "CountryField":
+    def __deepcopy__(self, memo: dict[int, Any]) -> "CountryField":
         result = forms.Field.__deepcopy__(self, memo)
-        result._choices = self._choices
+        result._choices = self._choices  # type: ignore[attr-defined]
         return result
 
 
@@ -83,9 +99,16 @@ class CountryField(forms.ChoiceField):
 STARTED_HOLE = "pagecache-hole-started"
 
 
-def started_value() -> str:
-    """The signed time a form is served at, for the minimum fill time."""
-    return started_token_make(time.time())
+def request_form_binding(request: HttpRequest) -> str:
+    """This browser's CSRF cookie, hashed, for its form's started value (get_token() gives a
+    browser without one its cookie now, so the value binds to the cookie it will send back)."""
+    get_token(request)
+    return form_binding(request.META.get("CSRF_COOKIE", ""))
+
+
+def started_value(request: HttpRequest) -> str:
+    """The signed time a form is served at, for the minimum fill time, bound to the browser."""
+    return started_token_make(time.time(), binding=request_form_binding(request))
 
 
 class SignatureForm(forms.Form):
@@ -138,9 +161,12 @@ class SignatureForm(forms.Form):
     )
     started = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, petition, **kwargs) -> None:
+    def __init__(self, *args: Any, petition: Petition, binding: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.petition = petition
+        # The browser's CSRF cookie, hashed (petitions.tokens.form_binding): the started value
+        # is only good with the cookie it was served with.
+        self.binding = binding
         if not petition.ask_country:
             del self.fields["country"]
         if not petition.ask_postcode:
@@ -148,7 +174,7 @@ class SignatureForm(forms.Form):
         # When the form was served; a form sent back with errors shows the time it was sent
         # with (bound data), so only a new form needs one.
         if not self.is_bound:
-            self.fields["started"].initial = started_value()
+            self.fields["started"].initial = started_token_make(time.time(), binding=binding)
         self.consent_text_version = CURRENT_CONSENT_VERSION
 
     def clean_name(self) -> str:
@@ -159,15 +185,20 @@ class SignatureForm(forms.Form):
             raise ValidationError(_("Enter your name."))
         if not has_letter(name):
             raise ValidationError(_("Your name needs at least one letter."))
-        return name
+        return str(name)
 
     def clean_postcode(self) -> str:
         postcode = bidi_controls_strip(self.cleaned_data.get("postcode", "")).strip()
         if has_line_break_or_control(postcode):
             raise ValidationError(_("The postcode or town can only contain letters and numbers."))
-        return postcode
+        return str(postcode)
 
-    def clean(self) -> dict:
+    def started_renew(self) -> None:
+        """The form shown again carries a fresh started value, so sending it again works."""
+        self.data = self.data.copy()
+        self.data["started"] = started_token_make(time.time(), binding=self.binding)
+
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if self.data.get("website"):
             raise ValidationError(
@@ -178,8 +209,15 @@ class SignatureForm(forms.Form):
                 code="honeypot",
             )
         try:
-            started = started_token_read(self.data.get("started", ""))
+            started = started_token_read(self.data.get("started", ""), binding=self.binding)
+        except TokenExpired:
+            self.started_renew()
+            raise ValidationError(
+                _("This form was open for too long. Please check your details and send it again."),
+                code="started_expired",
+            ) from None
         except TokenInvalid:
+            self.started_renew()
             raise ValidationError(
                 _("This form was damaged or is incomplete. Please send it again."), code="started"
             ) from None
@@ -192,4 +230,4 @@ class SignatureForm(forms.Form):
                 ),
                 code="too_fast",
             )
-        return cleaned
+        return cleaned or {}

@@ -68,7 +68,7 @@ class Petition(models.Model):
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
 
-    natural_key.dependencies = ["campaign.appeal"]
+    natural_key.dependencies = ["campaign.appeal"]  # type: ignore[attr-defined]
 
     @property
     def goals(self) -> list[int]:
@@ -129,7 +129,7 @@ CONFIRMED = VALID & Q(confirmed_at__isnull=False)
 PENDING = VALID & Q(confirmed_at__isnull=True)
 
 
-class SignatureQuerySet(models.QuerySet):
+class SignatureQuerySet(models.QuerySet["Signature"]):
     def valid(self) -> "SignatureQuerySet":
         """Not invalidated by an organiser (confirmed or not)."""
         return self.filter(VALID)
@@ -239,6 +239,8 @@ class PendingConfirmationEmail(models.Model):
         default=timezone.now, help_text="Not before this time (later after a failed attempt)."
     )
     attempts = models.PositiveSmallIntegerField(default=0)
+    # The id of the request that signed: the worker's log lines about this email carry it.
+    request_id = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         indexes = [models.Index(fields=["send_after"], name="pendingemail_send_after_idx")]

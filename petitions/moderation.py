@@ -80,7 +80,7 @@ def signatures_invalidate(*, queryset: QuerySet[Signature], by_user: Any = None)
     return len(returned)
 
 
-def _history_write(*, user_id: int, rows: list[tuple], batch: int = 2000) -> None:
+def _history_write(*, user_id: int, rows: list[tuple[Any, ...]], batch: int = 2000) -> None:
     """One admin history entry per invalidated signature, written in batches from the rows
     the UPDATE returned (a spam wave can be tens of thousands: no model instances loaded)."""
     content_type = ContentType.objects.get_for_model(Signature)

@@ -3,6 +3,7 @@
 import datetime
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Min, Prefetch, Q, QuerySet
@@ -152,8 +153,8 @@ def petition_numbers(*, today: datetime.date) -> list[PetitionNumbers]:
     """Each petition's counter, goal and signatures by state, today and over 7 days."""
     today_start = _start_of(today)
     week_start = _start_of(today - datetime.timedelta(days=6))
-    totals = {
-        row["petition"]: row
+    totals: dict[int, dict[str, Any]] = {
+        row["petition"]: dict(row)
         for row in Signature.objects.values("petition")
         .annotate(
             confirmed=Count("id", filter=CONFIRMED),
@@ -227,3 +228,10 @@ def confirmation_outbox_status(*, overdue_after: datetime.timedelta) -> OutboxSt
     return OutboxStatus(
         waiting=outbox["waiting"], overdue=outbox["overdue"], oldest_queued=outbox["oldest"]
     )
+
+
+def confirmation_email_oldest_due() -> datetime.datetime | None:
+    """When the confirmation email that has waited longest for the worker became due."""
+    return PendingConfirmationEmail.objects.filter(send_after__lte=timezone.now()).aggregate(
+        oldest=Min("send_after")
+    )["oldest"]

@@ -10,6 +10,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -21,6 +22,7 @@ from django.utils import timezone, translation
 
 from campaign.lib.canonical import email_canonical
 from campaign.lib.emails import email_build
+from campaign.lib.logs import request_id_bound, request_id_current
 from campaign.lib.ratelimit import rate_limits_purge
 from petitions.consent import CURRENT_CONSENT_VERSION
 from petitions.models import (
@@ -63,14 +65,15 @@ WITH signed AS (
     ON CONFLICT (petition_id, email_canonical) DO NOTHING
     RETURNING id
 ), queued AS (
-    INSERT INTO petitions_pendingconfirmationemail (signature_id, queued_at, send_after, attempts)
-    SELECT id, %(created_at)s, %(created_at)s, 0 FROM signed
+    INSERT INTO petitions_pendingconfirmationemail (
+        signature_id, queued_at, send_after, attempts, request_id)
+    SELECT id, %(created_at)s, %(created_at)s, 0, %(request_id)s FROM signed
 )
 SELECT id FROM signed
 """
 
 
-def _signature_insert(values: dict) -> int | None:
+def _signature_insert(values: dict[str, Any]) -> int | None:
     """Insert a signature with its confirmation email queued; None if the mailbox has signed.
 
     One statement does both, atomic on its own, with no BEGIN/COMMIT round trips and no
@@ -78,7 +81,7 @@ def _signature_insert(values: dict) -> int | None:
     commit or roll back, then inserts nothing or inserts.
     """
     with connection.cursor() as cursor:
-        cursor.execute(_SIGN_SQL, values)
+        cursor.execute(_SIGN_SQL, values | {"request_id": request_id_current()})
         row = cursor.fetchone()
     return row[0] if row else None
 
@@ -133,7 +136,11 @@ def signature_create(
 def confirmation_emails_queue(*, signature_ids: list[int]) -> None:
     """Queue (again) the confirmation emails of signatures already stored."""
     PendingConfirmationEmail.objects.bulk_create(
-        [PendingConfirmationEmail(signature_id=pk) for pk in signature_ids], ignore_conflicts=True
+        [
+            PendingConfirmationEmail(signature_id=pk, request_id=request_id_current())
+            for pk in signature_ids
+        ],
+        ignore_conflicts=True,
     )
     confirmation_emails_schedule()
 
@@ -243,7 +250,8 @@ def confirmation_emails_send_pending(*, batch: int = CONFIRMATION_BATCH) -> Outb
                 break
             finished: list[int] = []
             for pending in due:
-                outcome = _confirmation_email_attempt(pending)
+                with request_id_bound(pending.request_id):
+                    outcome = _confirmation_email_attempt(pending)
                 totals[outcome] += 1
                 if outcome == "retrying":
                     next_retry = min(next_retry or pending.send_after, pending.send_after)
@@ -272,6 +280,7 @@ def _confirmation_email_attempt(pending: PendingConfirmationEmail) -> str:
         pending.attempts += 1
         pending.save(update_fields=["send_after", "attempts"])
         return "retrying"
+    logger.info("Sent the confirmation email of signature %s", pending.pk)
     return "sent"
 
 
@@ -467,7 +476,7 @@ def share_count_add(*, petition_id: int, channel: str, event: str) -> None:
 
 
 @task(queue_name="email")
-def confirmation_emails_send() -> dict:
+def confirmation_emails_send() -> dict[str, int]:
     """Drain the confirmation outbox: send every email that is due (queued after signing)."""
     return asdict(confirmation_emails_send_pending())
 
@@ -483,6 +492,6 @@ def counts_refresh() -> int:
 
 
 @task()
-def signatures_purge_run() -> dict:
+def signatures_purge_run() -> dict[str, int]:
     """Retention (expired unconfirmed signatures, old IP hashes) for a scheduler to run daily."""
     return asdict(signatures_purge())

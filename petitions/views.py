@@ -1,5 +1,6 @@
 """Petition pages: read the petition, sign it, confirm or withdraw, and the count for others."""
 
+from typing import Any
 from urllib.parse import quote, urlencode
 
 from django.conf import settings
@@ -7,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
 from django.views.decorators.csrf import csrf_exempt
@@ -17,17 +19,18 @@ from campaign.lib.pagecache import page_cache, value_cached
 from campaign.lib.ratelimit import client_ip, ip_hash, rate_limit_hit
 from campaign.selectors import appeal_in_language, campaign_identity
 from petitions import selectors, services
-from petitions.forms import STARTED_HOLE, SignatureForm, started_value
+from petitions.forms import STARTED_HOLE, SignatureForm, request_form_binding, started_value
 from petitions.models import Petition, ShareCount, Signature
 from petitions.tokens import (
     TokenExpired,
     TokenInvalid,
     confirm_token_read,
+    form_binding,
     withdraw_token_read,
 )
 
 # The widget is made to be framed by other sites; every other page keeps frame-ancestors 'self'.
-WIDGET_CSP = {**settings.SECURE_CSP, "frame-ancestors": ["*"]}
+WIDGET_CSP: dict[str, Any] = {**settings.SECURE_CSP, "frame-ancestors": ["*"]}
 
 
 def progress_permille(count: int, goal: int) -> int:
@@ -38,7 +41,7 @@ def progress_permille(count: int, goal: int) -> int:
     return max(20, min(1000, round(1000 * count / goal)))
 
 
-def counter_context(petition: Petition) -> dict:
+def counter_context(petition: Petition) -> dict[str, Any]:
     counter = selectors.counter_read(petition=petition)
     goal = petition.current_goal(counter.count)
     return {
@@ -57,7 +60,7 @@ SHARE_LABELS = {
     ShareCount.Channel.FACEBOOK: "Facebook",
     ShareCount.Channel.WHATSAPP: "WhatsApp",
     ShareCount.Channel.TELEGRAM: "Telegram",
-    ShareCount.Channel.EMAIL: "Email",
+    ShareCount.Channel.EMAIL: gettext_lazy("Email"),
 }
 
 
@@ -136,12 +139,12 @@ def petition_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@page_cache(timeout=count_seconds, holes={STARTED_HOLE: lambda request: started_value()})
+@page_cache(timeout=count_seconds, holes={STARTED_HOLE: started_value})
 def petition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # The same page for every anonymous reader (campaign/lib/pagecache.py), with the form's
     # CSRF token and `started` value each visitor's own.
     petition = get_object_or_404(selectors.petition_for_page(slug=slug))
-    form = SignatureForm(petition=petition)
+    form = SignatureForm(petition=petition, binding=request_form_binding(request))
     if getattr(request, "page_holes", None):
         form.fields["started"].initial = STARTED_HOLE
     return render_petition(request, petition, form)
@@ -164,7 +167,9 @@ def petition_sign(request: HttpRequest, slug: str) -> HttpResponse:
         )
         response["Retry-After"] = "60"
         return response
-    form = SignatureForm(request.POST, petition=petition)
+    form = SignatureForm(
+        request.POST, petition=petition, binding=form_binding(request.META.get("CSRF_COOKIE", ""))
+    )
     if not form.is_valid():
         page_petition = get_object_or_404(selectors.petition_for_page(slug=slug))
         return render_petition(request, page_petition, form, status=400)
@@ -230,8 +235,7 @@ def signature_withdraw(request: HttpRequest, token: str) -> HttpResponse:
         signature_id = withdraw_token_read(token)
     except TokenInvalid:
         return render(request, "petitions/link_problem.html", {"expired": False}, status=400)
-    signature = Signature.objects.select_related("petition__appeal").filter(pk=signature_id)
-    signature = signature.first()
+    signature = Signature.objects.select_related("petition__appeal").filter(pk=signature_id).first()
     if request.method == "POST":
         if signature is not None:
             services.signature_withdraw(signature_id=signature_id)

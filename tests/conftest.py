@@ -30,14 +30,17 @@ def system_chromium() -> str | None:
 @pytest.fixture(autouse=True)
 def clear_cache():
     """Each test starts with empty caches: nothing cached by one test may leak into the next
-    (Django's cache, the signing view's petition rows, the drain this process queued)."""
+    (Django's cache, the public pages, the signing view's petition rows, the drain this process
+    queued)."""
     from django.core.cache import cache
 
+    from campaign.lib.pagecache import page_cache_clear
     from petitions.selectors import petition_signing_cache_clear
     from petitions.services import drain_schedule_forget
 
     def clear() -> None:
         cache.clear()
+        page_cache_clear()
         petition_signing_cache_clear()
         drain_schedule_forget()
 

@@ -41,6 +41,8 @@ READ_ATTRIBUTES = {"alt", "title", "placeholder", "aria-label", "aria-descriptio
 READ_META = {"description", "og:title", "og:description", "twitter:title", "twitter:description"}
 
 HOLE = "\x00"  # where a template tag or variable was: never text of its own
+# A CSS class or similar name put into an attribute by a block ("wrap-wide").
+IDENTIFIER = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)+$")
 
 
 def template_text(source: str) -> str:
@@ -73,7 +75,7 @@ def is_text(value: str) -> bool:
     """Letters a person reads, once holes, numbers, punctuation and allowed names are gone."""
     for piece in value.split(HOLE):
         piece = " ".join(piece.split())
-        if piece in ALLOWED_TEXT:
+        if piece in ALLOWED_TEXT or IDENTIFIER.match(piece):
             continue
         if any(char.isalpha() for char in piece):
             return True
@@ -84,10 +86,10 @@ class _TextCollector(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.found: list[str] = []
-        self._raw = 0  # inside <script> or <style>
+        self._raw = 0  # inside <script>, <style> or <code> (code shown as it is, not words)
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
-        if tag in ("script", "style"):
+        if tag in ("script", "style", "code"):
             self._raw += 1
         values = dict(attrs)
         for name, value in attrs:
@@ -104,7 +106,7 @@ class _TextCollector(HTMLParser):
             self.found.append(values["value"])
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style"):
+        if tag in ("script", "style", "code"):
             self._raw = max(0, self._raw - 1)
 
     def handle_data(self, data: str) -> None:

@@ -8,6 +8,7 @@ Collation Algorithm (pyuca), tailored for the alphabets whose order it does not 
 
 import unicodedata
 from functools import cache
+from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from pyuca import Collator
@@ -277,10 +278,10 @@ def _collator() -> Collator:
     return Collator()
 
 
-def _alphabet_key(name: str, alphabet: str) -> tuple:
+def _alphabet_key(name: str, alphabet: str) -> tuple[tuple[tuple[int, str], ...], Any]:
     """Letters by their place in the alphabet; other letters by their base letter, after z."""
     text = name.replace("I", "ı").replace("İ", "i").lower()
-    key = []
+    key: list[tuple[int, str]] = []
     for char in text:
         if char in alphabet:
             key.append((alphabet.index(char), ""))
@@ -291,7 +292,7 @@ def _alphabet_key(name: str, alphabet: str) -> tuple:
     return (tuple(key), _collator().sort_key(name))
 
 
-def sort_key(name: str, language: str):
+def sort_key(name: str, language: str) -> Any:
     """A key that sorts names in the language's alphabetical order."""
     if alphabet := ALPHABETS.get(language):
         return _alphabet_key(name, alphabet)

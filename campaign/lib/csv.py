@@ -21,6 +21,7 @@ import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 from django.db.models import Case, Expression, F, Func, QuerySet, TextField, Value, When
@@ -78,7 +79,7 @@ def csv_line(values: Iterable[object]) -> bytes:
     return buffer.getvalue().encode()
 
 
-def _copy_sql(queryset: QuerySet, columns: Sequence[Column]) -> str:
+def _copy_sql(queryset: QuerySet[Any], columns: Sequence[Column]) -> str:
     """`COPY (SELECT ...) TO STDOUT` for the queryset's rows, parameters bound by psycopg2."""
     aliases = {f"c{i}": column.expression for i, column in enumerate(columns)}
     inner = queryset.order_by().annotate(export_pk=F("pk"), **aliases)
@@ -101,7 +102,7 @@ class ExportCancelled(Exception):
 class _QueueWriter:
     """The file object psycopg2 writes the COPY into: chunks of CHUNK_BYTES into a queue."""
 
-    def __init__(self, chunks: queue.Queue, cancelled: threading.Event) -> None:
+    def __init__(self, chunks: queue.Queue[object], cancelled: threading.Event) -> None:
         self.chunks = chunks
         self.cancelled = cancelled
         self.parts: list[bytes] = []
@@ -131,11 +132,11 @@ class _QueueWriter:
 _DONE = object()
 
 
-def _copy_stream(sql: str, result: dict) -> Iterator[bytes]:
+def _copy_stream(sql: str, result: dict[str, Any]) -> Iterator[bytes]:
     """Run COPY in a thread on this connection and yield its output as it comes."""
     connection.ensure_connection()
     raw = connection.connection
-    chunks: queue.Queue = queue.Queue(maxsize=QUEUE_CHUNKS)
+    chunks: queue.Queue[object] = queue.Queue(maxsize=QUEUE_CHUNKS)
     cancelled = threading.Event()
     writer = _QueueWriter(chunks, cancelled)
 
@@ -163,7 +164,7 @@ def _copy_stream(sql: str, result: dict) -> Iterator[bytes]:
     try:
         while True:
             chunk = chunks.get()
-            if chunk is _DONE:
+            if not isinstance(chunk, bytes):  # _DONE
                 break
             yield chunk
         finished = True
@@ -182,10 +183,10 @@ def _copy_stream(sql: str, result: dict) -> Iterator[bytes]:
 
 
 def csv_stream(
-    *, queryset: QuerySet, columns: Sequence[Column], on_finish: OnFinish | None = None
+    *, queryset: QuerySet[Any], columns: Sequence[Column], on_finish: OnFinish | None = None
 ) -> Iterator[bytes]:
     """The queryset's rows as CSV bytes in primary-key order, header first, by COPY."""
-    result: dict = {}
+    result: dict[str, Any] = {}
     yield from _copy_stream(_copy_sql(queryset, columns), result)
     if on_finish is not None:
         on_finish(result.get("rows", 0))

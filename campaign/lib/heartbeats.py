@@ -2,8 +2,10 @@
 
 from datetime import datetime
 
+from django.db.models import Case, F, Min, When
 from django.tasks import task
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult, get_date_max
 
 from campaign.models import Heartbeat
 
@@ -28,6 +30,17 @@ def heartbeat_ages(*, now: datetime | None = None) -> dict[str, float]:
         name: (now - beat_at).total_seconds()
         for name, beat_at in Heartbeat.objects.values_list("name", "beat_at")
     }
+
+
+def task_oldest_due() -> datetime | None:
+    """When the task that has waited longest for a worker became due (None: none waits)."""
+    return (
+        DBTaskResult.objects.ready()
+        .annotate(
+            due=Case(When(run_after=get_date_max(), then=F("enqueued_at")), default=F("run_after"))
+        )
+        .aggregate(oldest=Min("due"))["oldest"]
+    )
 
 
 @task()

@@ -5,7 +5,7 @@ from typing import Any
 from django.db import models
 
 
-class NaturalKeyManager(models.Manager):
+class NaturalKeyManager(models.Manager[Any]):
     """`get_by_natural_key` from the model's `natural_key_lookups`, in natural-key order.
 
     A model sets e.g. `natural_key_lookups = ("appeal__slug", "key")` and its `natural_key()`

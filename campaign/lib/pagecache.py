@@ -7,7 +7,8 @@ of the form, the CSP nonce, and whatever a view declares (the signing form's `st
 value). So a page is rendered once with a placeholder ("hole") for each of those, kept in the
 cache (settings.CACHES["default"]: Redis through CACHE_URL in production, shared by every
 process and node; per-process memory by default), and each request fills the holes with its
-own values. A request costs one cache read and a few string replacements.
+own values. A request costs one cache read (or none: each process keeps what it served
+in the last second) and a few string replacements.
 
 Not cached, rendered as usual: anything but GET and HEAD, and requests that carry a session
 or a pending message (staff signed in, a flash message), whose pages may differ per person.
@@ -68,6 +69,28 @@ def page_cache_clear() -> None:
     cache.set(VERSION_KEY, secrets.token_hex(4), timeout=None)
     with _version_lock:
         _version_memo = (0.0, "")
+    _local.clear()
+
+
+# Each process also keeps the pages it served last for up to a second, which spares the
+# shared cache a round trip (and the page's transfer) on most requests of a surge. A change
+# reaches every process within that second: the key holds the version, read once a second.
+LOCAL_SECONDS = 1.0
+LOCAL_MAX = 200
+_local: dict[str, tuple[float, tuple[str, str]]] = {}
+
+
+def _local_get(key: str) -> tuple[str, str] | None:
+    found = _local.get(key)
+    if found is None or found[0] < time.monotonic():
+        return None
+    return found[1]
+
+
+def _local_set(key: str, entry: tuple[str, str]) -> None:
+    if len(_local) >= LOCAL_MAX:
+        _local.clear()
+    _local[key] = (time.monotonic() + LOCAL_SECONDS, entry)
 
 
 def page_cacheable(request: HttpRequest) -> bool:
@@ -98,7 +121,11 @@ def page_cache(
             if not page_cacheable(request):
                 return view(request, *args, **kwargs)
             cache_key = f"page:{page_cache_version()}:{get_language()}:{request.path}"
-            entry = cache.get(cache_key)
+            entry = _local_get(cache_key)
+            if entry is None:
+                entry = cache.get(cache_key)
+                if entry is not None:
+                    _local_set(cache_key, entry)
             if entry is None:
                 request.page_holes = {"csrf_token": CSRF_HOLE, "csp_nonce": NONCE_HOLE}
                 try:
@@ -111,6 +138,7 @@ def page_cache(
                     response.render()
                 entry = (response.content.decode(response.charset), response["Content-Type"])
                 cache.set(cache_key, entry, timeout())
+                _local_set(cache_key, entry)
             content, content_type = entry
             if CSRF_HOLE in content:
                 content = content.replace(CSRF_HOLE, get_token(request))

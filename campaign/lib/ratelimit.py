@@ -54,7 +54,7 @@ def client_ip(request: HttpRequest) -> str:
     forwarded = [part for part in forwarded if part]
     if len(forwarded) < proxies:
         return forwarded[0] if forwarded else remote
-    return forwarded[-proxies]
+    return str(forwarded[-proxies])
 
 
 def ip_hash(ip: str) -> str:
@@ -95,7 +95,7 @@ def rate_limit_hit(
     now = now or timezone.now()
     table = RateLimitHit._meta.db_table
     values = []
-    params: list = []
+    params: list[str | int | datetime] = []
     for rate in rates:
         values.append("(%s, %s, %s, 1)")
         params += [key, rate.seconds, window_start(now, rate.seconds)]

@@ -57,7 +57,7 @@ class Job:
     name: str
     when: str
     trigger: BaseTrigger
-    task: Task
+    task: Task[Any, Any]
     args: tuple[Any, ...] = field(default=())
 
 
@@ -147,7 +147,7 @@ def lock_release() -> None:
 def backend_pid() -> int:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
-        return cursor.fetchone()[0]
+        return int(cursor.fetchone()[0])
 
 
 def lock_held_by(pid: int) -> bool:

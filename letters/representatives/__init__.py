@@ -15,6 +15,7 @@ REPRESENTATIVES_MEMBER_CACHE_DAYS (7). A letter template names the providers it 
 from dataclasses import asdict, dataclass, field, replace
 from datetime import timedelta
 from types import ModuleType
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -71,7 +72,7 @@ class Representative:
         fields["postal_address"] = "\n".join(
             single_line(line) for line in self.postal_address.splitlines() if line.strip()
         )
-        return replace(self, **fields)
+        return replace(self, **fields)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -99,12 +100,12 @@ def provider_get(key: str) -> ModuleType:
 PROVIDER_KEYS = ("uk-commons", "ca-commons", "directory")
 
 
-def cache_get(key: str):
+def cache_get(key: str) -> Any:
     row = RepresentativeCache.objects.filter(key=key, expires_at__gt=timezone.now()).first()
     return row.value if row else None
 
 
-def cache_put(key: str, value, lifetime: timedelta) -> None:
+def cache_put(key: str, value: Any, lifetime: timedelta) -> None:
     now = timezone.now()
     RepresentativeCache.objects.update_or_create(
         key=key, defaults={"value": value, "fetched_at": now, "expires_at": now + lifetime}
@@ -117,11 +118,11 @@ def caches_purge() -> int:
     return deleted
 
 
-def to_json(member: Representative) -> dict:
+def to_json(member: Representative) -> dict[str, Any]:
     return asdict(member)
 
 
-def from_json(data: dict) -> Representative:
+def from_json(data: dict[str, Any]) -> Representative:
     known = Representative.__dataclass_fields__
     return Representative(**{key: value for key, value in data.items() if key in known})
 
@@ -134,7 +135,8 @@ def lookup(*, provider: str, postcode: Postcode) -> Area:
     """
     module = provider_get(provider)
     if not getattr(module, "CACHED", True):
-        return module.postcode_lookup(postcode)
+        area: Area = module.postcode_lookup(postcode)
+        return area
     postcode_days = timedelta(days=settings.REPRESENTATIVES_POSTCODE_CACHE_DAYS)
     member_days = timedelta(days=settings.REPRESENTATIVES_MEMBER_CACHE_DAYS)
     key = f"{provider}:postcode:{postcode.compact}"

@@ -15,6 +15,8 @@ A postal code near a riding's edge can fall in two ridings: the concordance (exa
 then the centroid's; every MP found is offered.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.utils.text import slugify
 
@@ -33,7 +35,7 @@ def nonsense(what: str) -> ProviderUnavailable:
     return ProviderUnavailable(f"{KEY}: unexpected answer ({what})")
 
 
-def is_mp(rep) -> bool:
+def is_mp(rep: Any) -> bool:
     return (
         isinstance(rep, dict)
         and rep.get("elected_office") == "MP"
@@ -41,7 +43,7 @@ def is_mp(rep) -> bool:
     )
 
 
-def member_from(rep: dict) -> Representative:
+def member_from(rep: dict[str, Any]) -> Representative:
     name = str(rep.get("name") or "").strip()
     district = str(rep.get("district_name") or "")
     if not name:
@@ -66,7 +68,7 @@ def member_from(rep: dict) -> Representative:
     )
 
 
-def postcode_answer(postcode: Postcode) -> dict:
+def postcode_answer(postcode: Postcode) -> dict[str, Any]:
     data = json_get(provider=KEY, url=f"{settings.REPRESENT_API_URL}/postcodes/{postcode.compact}/")
     if not isinstance(data, dict) or not isinstance(data.get("representatives_centroid", []), list):
         raise nonsense("no representatives")
@@ -88,14 +90,14 @@ def postcode_lookup(postcode: Postcode) -> Area:
         *(data.get("boundaries_concordance") or []),
         *(data.get("boundaries_centroid") or []),
     ]
-    ridings = [
+    riding_names = [
         b.get("name")
         for b in boundaries
         if isinstance(b, dict) and b.get("boundary_set_name") == FEDERAL_BOUNDARIES
     ]
-    if not ridings:
+    if not riding_names:
         raise NotFound(postcode.compact)
-    return Area(name=str(ridings[0]))  # a riding without an MP: the seat is vacant
+    return Area(name=str(riding_names[0]))  # a riding without an MP: the seat is vacant
 
 
 def member_details(member: Representative, postcode: Postcode | None = None) -> Representative:
@@ -115,7 +117,7 @@ def members_all() -> list[Representative]:
         if not isinstance(data, dict) or not isinstance(data.get("objects"), list):
             raise nonsense("no objects")
         members += [member_from(rep) for rep in data["objects"] if is_mp(rep)]
-        path = (data.get("meta") or {}).get("next")
+        path = str((data.get("meta") or {}).get("next") or "")
         if not path:
             return members
         if not str(path).startswith("/"):

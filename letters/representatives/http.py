@@ -16,11 +16,13 @@ import logging
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -68,7 +70,7 @@ _patient: ContextVar[bool] = ContextVar("representatives_patient", default=False
 
 
 @contextmanager
-def patient():
+def patient() -> Iterator[None]:
     token = _patient.set(True)
     try:
         yield
@@ -109,7 +111,7 @@ def backoff_until(provider: str) -> datetime | None:
     return row.not_before if row else None
 
 
-def json_get(*, provider: str, url: str, not_found: tuple[int, ...] = (404,)):
+def json_get(*, provider: str, url: str, not_found: tuple[int, ...] = (404,)) -> Any:
     """The JSON an API answers at `url`; NotFound for `not_found` statuses."""
     now = timezone.now()
     if until := backoff_until(provider):

@@ -8,6 +8,7 @@ inactive, never deleted: letters point at them.
 import logging
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -162,7 +163,7 @@ def representatives_sync(*, provider: str) -> SyncReport:
 
 
 @task(queue_name="default")
-def representatives_sync_task(provider: str) -> dict:
+def representatives_sync_task(provider: str) -> dict[str, Any]:
     """sync_representatives for a scheduler: every current member of one parliament."""
     return asdict(representatives_sync(provider=provider))
 

@@ -14,6 +14,7 @@ Every current member (sync_representatives):
 """
 
 from dataclasses import replace
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -29,7 +30,7 @@ ORGANISATION = "House of Commons"
 PAGE = 20  # the API's largest page
 
 
-def url(path: str, **query) -> str:
+def url(path: str, **query: object) -> str:
     return f"{settings.UK_PARLIAMENT_API_URL}{path}" + (f"?{urlencode(query)}" if query else "")
 
 
@@ -37,7 +38,7 @@ def nonsense(what: str) -> ProviderUnavailable:
     return ProviderUnavailable(f"{KEY}: unexpected answer ({what})")
 
 
-def member_from(value: dict, constituency: str) -> Representative:
+def member_from(value: dict[str, Any], constituency: str) -> Representative:
     if not isinstance(value, dict) or not value.get("id") or not value.get("nameDisplayAs"):
         raise nonsense("member without id or name")
     party = value.get("latestParty") or {}
@@ -79,7 +80,7 @@ def postcode_lookup(postcode: Postcode) -> Area:
     return Area(name=name, members=[member_from(member, name)])
 
 
-def contact_fields(entries: list) -> dict[str, str]:
+def contact_fields(entries: list[Any]) -> dict[str, str]:
     """The member's published email, postal address and web site from their contact record."""
     if not isinstance(entries, list):
         raise nonsense("contact without a list")
@@ -105,7 +106,7 @@ def member_details(member: Representative, postcode: Postcode | None = None) -> 
     data = json_get(provider=KEY, url=url(f"/api/Members/{member.external_id}/Contact"))
     if not isinstance(data, dict):
         raise nonsense("contact is not an object")
-    return replace(member, **contact_fields(data.get("value")), details=True)
+    return replace(member, **contact_fields(data.get("value") or []), details=True)
 
 
 def members_all() -> list[Representative]:
@@ -121,7 +122,7 @@ def members_all() -> list[Representative]:
         for item in data["items"]:
             value = item.get("value") if isinstance(item, dict) else None
             membership = (value or {}).get("latestHouseMembership") or {}
-            members.append(member_from(value, str(membership.get("membershipFrom") or "")))
+            members.append(member_from(value or {}, str(membership.get("membershipFrom") or "")))
         skip += PAGE
         total = data.get("totalResults")
         if not data["items"] or not isinstance(total, int) or skip >= total:

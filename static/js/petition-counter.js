@@ -12,7 +12,9 @@
   }
   // Numbers as the page's language writes them ("15 000" in French), as the server does.
   var format = new Intl.NumberFormat(document.documentElement.lang || undefined);
+  // Django's JavaScript catalogue (jsi18n), loaded before this script; English without it.
   var gettext = window.gettext || function (text) { return text; };
+  var ngettext = window.ngettext || function (one, many, n) { return n === 1 ? one : many; };
   var interpolate = window.interpolate || function (text, values) {
     return text.replace(/%\((\w+)\)s/g, function (_, name) { return values[name]; });
   };
@@ -49,7 +51,7 @@
       countEl.textContent = countText;
     }
     if (wordsEl) {
-      var words = wordsEl.getAttribute(data.count === 1 ? "data-one" : "data-many");
+      var words = ngettext("person has signed", "people have signed", data.count);
       if (wordsEl.textContent !== words) { wordsEl.textContent = words; }
     }
     if (goalEl && goalEl.textContent !== goalText) {

@@ -4,6 +4,8 @@ import os
 import pwd
 import shutil
 import stat
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -11,6 +13,8 @@ import psycopg2
 import pytest
 
 from campaign import devdb
+
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 @pytest.fixture
@@ -76,6 +80,30 @@ def test_a_second_start_on_a_running_folder_joins_it_and_leaves_it_to_the_first(
         assert first.started
     finally:
         first.stop()
+
+
+def test_a_server_whose_starter_was_killed_is_taken_over_by_the_next_start(folder):
+    starter = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path; from campaign.devdb import cluster_start;"
+            " print(cluster_start(folder=Path(sys.argv[1])).url, flush=True); time.sleep(600)",
+            str(folder),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    url = starter.stdout.readline().strip()
+    starter.kill()  # SIGKILL: no chance to stop the server
+    starter.wait()
+    assert query(url, "SELECT 1") == [(1,)]
+
+    cluster = devdb.cluster_start(folder=folder)
+    assert (cluster.started, cluster.url) == (True, url)
+    cluster.stop()
+    assert not (folder / "data" / "postmaster.pid").exists()
 
 
 def test_as_root_the_server_runs_as_nobody_and_needs_no_postgres_user():

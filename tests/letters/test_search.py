@@ -41,3 +41,20 @@ def test_the_search_query_can_use_the_trigram_index(ten_thousand_recipients):
         cursor.execute("SET LOCAL enable_seqscan = off")
     plan = queryset.explain()
     assert "letters_recipient_search_trgm" in plan, plan
+
+
+@pytest.mark.django_db
+def test_the_index_is_the_one_databases_migrated_before_it_was_declared_already_have():
+    # Migration 0003 made this index with hand-written SQL until it was declared as a GinIndex
+    # (Recipient.Meta.indexes); both must give this definition, or existing databases would
+    # differ from new ones.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'letters_recipient_search_trgm'"
+        )
+        assert cursor.fetchall() == [
+            (
+                "CREATE INDEX letters_recipient_search_trgm ON public.letters_recipient "
+                "USING gin (search_text gin_trgm_ops)",
+            )
+        ]

@@ -16,6 +16,7 @@ half-configured worker refuses to start.
 import contextlib
 import logging
 import time
+from typing import Any
 
 from django.conf import settings
 from django.db import Error, connections, router
@@ -85,11 +86,11 @@ class Command(db_worker.Command):
         "outages instead of exiting)"
     )
 
-    def handle(self, **options) -> None:
+    def handle(self, **options: Any) -> None:
         # django-tasks-db's handle() builds its Worker by this module-level name; give it ours.
         original = db_worker.Worker
-        db_worker.Worker = Worker
+        db_worker.Worker = Worker  # type: ignore[misc]
         try:
             super().handle(**options)
         finally:
-            db_worker.Worker = original
+            db_worker.Worker = original  # type: ignore[misc]

@@ -1,8 +1,9 @@
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from campaign.lib.pagecache import page_cache_clear
@@ -17,7 +18,7 @@ class Command(BaseCommand):
         "loading again updates rows in place."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "folder",
             nargs="?",
@@ -25,7 +26,7 @@ class Command(BaseCommand):
             help="Folder of *.json fixtures (default: fixtures/landmine-maps).",
         )
 
-    def handle(self, *args, folder: str, **options) -> None:
+    def handle(self, *args: Any, folder: str, **options: Any) -> None:
         path = Path(folder)
         files = sorted(path.glob("*.json"))
         if not files:

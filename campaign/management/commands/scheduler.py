@@ -1,6 +1,7 @@
 import signal
+from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from campaign.lib.scheduler import Scheduler, jobs_from_settings
 
@@ -11,12 +12,12 @@ class Command(BaseCommand):
         "them). Start one per node if you like: one acts, the others wait as standbys."
     )
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--list", action="store_true", help="Print the jobs and their times, then exit."
         )
 
-    def handle(self, *args, list: bool = False, **options) -> None:
+    def handle(self, *args: Any, list: bool = False, **options: Any) -> None:
         jobs = jobs_from_settings()
         if list:
             for job in jobs:

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from campaign.groups import groups_setup
@@ -9,6 +11,6 @@ class Command(BaseCommand):
         "Safe to run again; run it after a migration adds models."
     )
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         for name, count in groups_setup(verbosity=options["verbosity"] - 1).items():
             self.stdout.write(f"{name}: {count} permissions")

@@ -1,6 +1,7 @@
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from letters.services import CSV_COLUMNS, recipients_import_csv
 
@@ -13,10 +14,10 @@ class Command(BaseCommand):
         "importing the same file again changes nothing."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("csv_file", type=Path)
 
-    def handle(self, *args, csv_file: Path, **options) -> None:
+    def handle(self, *args: Any, csv_file: Path, **options: Any) -> None:
         try:
             text = csv_file.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as error:

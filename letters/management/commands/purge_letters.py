@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from letters.services import letters_purge
@@ -9,7 +11,7 @@ class Command(BaseCommand):
         "sent letters older than LETTER_BODY_RETENTION_DAYS (their counts stay)."
     )
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         report = letters_purge()
         self.stdout.write(
             f"{report.unconfirmed_deleted} unconfirmed letter(s) deleted, "

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from letters.services import letter_confirmations_send_pending, letters_send_pending
@@ -10,7 +12,7 @@ class Command(BaseCommand):
         "scheduler (every few minutes), e.g. after a worker was killed in the middle of a send."
     )
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         confirmations = letter_confirmations_send_pending()
         letters = letters_send_pending()
         self.stdout.write(

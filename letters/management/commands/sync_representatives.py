@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from letters.representatives import ProviderUnavailable
 from letters.representatives.sync import representatives_sync
@@ -14,10 +16,10 @@ class Command(BaseCommand):
         "inactive, never deleted."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("parliament", choices=PARLIAMENTS)
 
-    def handle(self, *args, parliament: str, **options) -> None:
+    def handle(self, *args: Any, parliament: str, **options: Any) -> None:
         try:
             report = representatives_sync(provider=parliament)
         except (ProviderUnavailable, ValueError) as error:

@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from campaign.models import ExportLog
 from petitions.exports import COUNT_KINDS, counts_export
@@ -8,12 +10,12 @@ from petitions.models import Petition
 class Command(BaseCommand):
     help = "Export signature counts per petition and day, or per country, as CSV. Logged."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--out", required=True, help="The CSV file to write.")
         parser.add_argument("--by", choices=sorted(COUNT_KINDS), default="day")
         parser.add_argument("--petition", help="One petition's slug (default: every petition).")
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         petition = None
         if options["petition"]:
             petition = Petition.objects.filter(slug=options["petition"]).first()

@@ -1,6 +1,7 @@
 import datetime
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from campaign.models import ExportLog
 from petitions.exports import PRESETS, signatures_export, signatures_filter
@@ -20,7 +21,7 @@ class Command(BaseCommand):
         "for a scheduled job. Recorded in the export log."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--petition", required=True, help="The petition's slug.")
         parser.add_argument("--out", required=True, help="The CSV file to write.")
         parser.add_argument("--preset", choices=sorted(PRESETS), default="delivery")
@@ -33,7 +34,7 @@ class Command(BaseCommand):
         parser.add_argument("--since", type=parse_date, help="Signed on or after (YYYY-MM-DD).")
         parser.add_argument("--until", type=parse_date, help="Signed on or before (YYYY-MM-DD).")
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         petition = Petition.objects.filter(slug=options["petition"]).first()
         if petition is None:
             raise CommandError(f"There is no petition {options['petition']!r}.")

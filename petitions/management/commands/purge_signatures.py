@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from petitions.services import signatures_purge
@@ -9,7 +11,7 @@ class Command(BaseCommand):
         "older than 30 days, and old rate-limit rows."
     )
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         result = signatures_purge()
         self.stdout.write(
             f"Deleted {result.unconfirmed_deleted} unconfirmed signature(s); cleared "

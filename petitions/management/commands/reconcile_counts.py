@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from petitions.models import Petition
 from petitions.services import counts_reconcile
@@ -10,10 +12,10 @@ class Command(BaseCommand):
         "and say what changed."
     )
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("slugs", nargs="*", help="Petitions to check (default: all).")
 
-    def handle(self, *args, slugs: list[str], **options) -> None:
+    def handle(self, *args: Any, slugs: list[str], **options: Any) -> None:
         petitions = Petition.objects.order_by("slug")
         if slugs:
             petitions = petitions.filter(slug__in=slugs)

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from petitions.models import Petition
@@ -10,7 +12,7 @@ class Command(BaseCommand):
         "this on their own every few seconds; this is for a scheduler or after an import)."
     )
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         for petition in Petition.objects.order_by("slug"):
             counter = counter_refresh(petition=petition, force=True)
             shown = counter.count if counter is not None else "being refreshed elsewhere"

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from petitions.services import confirmation_emails_send_pending
@@ -10,7 +12,7 @@ class Command(BaseCommand):
         "the worker was stopped in the middle of a batch."
     )
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         result = confirmation_emails_send_pending()
         self.stdout.write(
             f"Sent {result.sent}, not needed {result.not_needed}, retrying {result.retrying}, "
