@@ -78,6 +78,11 @@ class Appeal(models.Model):
     objects = AppealManager()
     natural_key_lookups = ("slug",)
 
+    # Not fields: set on the copy appeal_in_language() (campaign/selectors.py) makes for a page.
+    text_language: str
+    translator: str
+    original: "Appeal | None"
+
     class Meta:
         ordering = ["position", "slug"]
 
@@ -238,13 +243,13 @@ class AppealTranslation(models.Model):
     def natural_key(self) -> tuple[str, str]:
         return (*self.appeal.natural_key(), self.language)
 
-    natural_key.dependencies = ["campaign.appeal"]
+    natural_key.dependencies = ["campaign.appeal"]  # type: ignore[attr-defined]
 
 
 HEX_COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", "A colour as #rrggbb.")
 
 
-class CampaignManager(models.Manager):
+class CampaignManager(models.Manager["Campaign"]):
     def get_by_natural_key(self, slug: str) -> "Campaign":
         return self.get(slug=slug)
 
@@ -323,7 +328,7 @@ class Campaign(models.Model):
     def controller(self) -> str:
         return self.data_controller or self.organisation
 
-    natural_key.dependencies = ["campaign.appeal"]
+    natural_key.dependencies = ["campaign.appeal"]  # type: ignore[attr-defined]
 
 
 class ExportLog(models.Model):

@@ -164,7 +164,8 @@ def card_png(*, key: str, count: int | None, make: Callable[[], Card]) -> bytes:
     if cached is not None:
         fresh = now - cached["made_at"] < REDRAW_SECONDS
         if cached["count"] == count or fresh:
-            return cached["png"]
+            cached_png: bytes = cached["png"]
+            return cached_png
     png = card_draw(make())
     django_cache.set(cache_key, {"png": png, "count": count, "made_at": now}, CACHE_SECONDS)
     return png

@@ -11,6 +11,7 @@ import enum
 import logging
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -88,7 +89,8 @@ def _reply_ask_email_build(*, letter: Letter, ask: int) -> EmailMultiAlternative
 
     def link(answer: str) -> str:
         token = reply_token_make(letter_id=letter.pk, ask=ask, answer=answer)
-        return settings.SITE_URL + reverse("letters:reply", kwargs={"token": token})
+        site_url: str = settings.SITE_URL
+        return site_url + reverse("letters:reply", kwargs={"token": token})
 
     context = {
         "letter": letter,
@@ -134,7 +136,7 @@ def reply_asks_send(*, now: datetime | None = None) -> ReplyAskResult:
 
 
 @task(queue_name="email")
-def reply_asks_send_task() -> dict:
+def reply_asks_send_task() -> dict[str, Any]:
     """reply_asks_send for a scheduler."""
     return asdict(reply_asks_send())
 

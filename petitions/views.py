@@ -15,8 +15,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from campaign import share_card
+from campaign.lib.clients import client_ip, ip_hash
 from campaign.lib.pagecache import page_cache, value_cached
-from campaign.lib.ratelimit import client_ip, ip_hash, rate_limit_hit
+from campaign.lib.ratelimit import rate_limit_hit
 from campaign.selectors import appeal_in_language, campaign_identity
 from petitions import selectors, services
 from petitions.forms import STARTED_HOLE, SignatureForm, request_form_binding, started_value
@@ -71,7 +72,7 @@ def tracked_url(url: str, *, channel: str, slug: str) -> str:
     return f"{url}?{query}"
 
 
-def share_links(petition: Petition) -> dict:
+def share_links(petition: Petition) -> dict[str, Any]:
     """Plain share links, each with its channel's tracking parameters: no third-party script
     runs on our pages."""
     url = settings.SITE_URL + petition.get_absolute_url()
@@ -129,7 +130,8 @@ def render_petition(
 
 def count_seconds() -> float:
     """How long a page showing a count is kept in the page cache: one refresh interval."""
-    return max(1.0, settings.PETITION_COUNT_REFRESH_SECONDS)
+    refresh: float = settings.PETITION_COUNT_REFRESH_SECONDS
+    return max(1.0, refresh)
 
 
 @require_safe
@@ -245,7 +247,7 @@ def signature_withdraw(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "petitions/withdraw.html", {"signature": signature})
 
 
-def count_data(slug: str) -> dict:
+def count_data(slug: str) -> dict[str, Any]:
     petition = get_object_or_404(selectors.petition_list(), slug=slug)
     context = counter_context(petition)
     return {

@@ -6,6 +6,7 @@ check refuses and how to fix it.
 
 import ast
 import gettext
+import io
 import os
 import re
 import shutil
@@ -207,6 +208,13 @@ def catalogue_read(path: Path) -> Catalog:
         return read_po(file, abort_invalid=True)
 
 
+def template_read(path: Path) -> Catalog:
+    """A .pot file: its header is a template (nplurals=INTEGER), so only the messages count."""
+    text = path.read_text()
+    text = text.replace("nplurals=INTEGER; plural=EXPRESSION;", "nplurals=2; plural=(n != 1);")
+    return read_po(io.StringIO(text), abort_invalid=True)
+
+
 MAKEMESSAGES_OPTIONS = ("--ignore=tests", "--ignore=bench", "--ignore=staticfiles")
 
 
@@ -236,7 +244,7 @@ def extracted(domain: str) -> Catalog:
             check=True,
             capture_output=True,
         )
-        return catalogue_read(copy / "locale" / f"{domain}.pot")
+        return template_read(copy / "locale" / f"{domain}.pot")
 
 
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdifr]|%[sdifr]|\{\w*\}")

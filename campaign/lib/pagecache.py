@@ -28,11 +28,13 @@ import secrets
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
+from django.template.response import SimpleTemplateResponse
 from django.utils.translation import get_language
 
 CSRF_HOLE = "pagecache-hole-csrf-token"
@@ -105,7 +107,7 @@ def page_cache(
     *,
     timeout: Callable[[], float],
     holes: dict[str, Callable[[HttpRequest], str]] | None = None,
-) -> Callable:
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Decorate a view whose page is the same for every anonymous visitor: kept per path and
     language for `timeout()` seconds, each visitor's own values filled in per request.
 
@@ -117,7 +119,7 @@ def page_cache(
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @functools.wraps(view)
-        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not page_cacheable(request):
                 return view(request, *args, **kwargs)
             cache_key = f"page:{page_cache_version()}:{get_language()}:{request.path}"
@@ -127,14 +129,18 @@ def page_cache(
                 if entry is not None:
                     _local_set(cache_key, entry)
             if entry is None:
-                request.page_holes = {"csrf_token": CSRF_HOLE, "csp_nonce": NONCE_HOLE}
+                # Read by the page_holes context processor below; not an HttpRequest attribute.
+                request.page_holes = {  # type: ignore[attr-defined]
+                    "csrf_token": CSRF_HOLE,
+                    "csp_nonce": NONCE_HOLE,
+                }
                 try:
                     response = view(request, *args, **kwargs)
                 finally:
-                    request.page_holes = None
+                    request.page_holes = None  # type: ignore[attr-defined]
                 if response.status_code != 200 or response.streaming:
                     return response
-                if hasattr(response, "render") and not response.is_rendered:
+                if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
                     response.render()
                 entry = (response.content.decode(response.charset), response["Content-Type"])
                 cache.set(cache_key, entry, timeout())
@@ -143,7 +149,9 @@ def page_cache(
             if CSRF_HOLE in content:
                 content = content.replace(CSRF_HOLE, get_token(request))
             if NONCE_HOLE in content:
-                content = content.replace(NONCE_HOLE, str(request.csp_nonce))
+                # Set by Django's ContentSecurityPolicyMiddleware.
+                nonce = request.csp_nonce  # type: ignore[attr-defined]
+                content = content.replace(NONCE_HOLE, str(nonce))
             for hole, fill in (holes or {}).items():
                 if hole in content:
                     content = content.replace(hole, fill(request))

@@ -190,7 +190,7 @@ def test_over_the_rate_limit_a_readable_429(client, petition, settings):
 
 def test_rate_limit_is_per_client_address_behind_a_trusted_proxy(client, petition, settings):
     settings.PETITION_RATE_BURST = "1/60s"
-    settings.TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXY_NETWORKS = ["127.0.0.0/8"]
     for number in range(3):
         response = client.post(
             sign_url(petition),
