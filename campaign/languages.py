@@ -97,5 +97,9 @@ def page_alternates(request: HttpRequest) -> list[Alternate]:
 
 
 def alternates(request: HttpRequest) -> dict[str, object]:
-    """Template context: `language_alternates`, worked out only if a template reads it."""
-    return {"language_alternates": SimpleLazyObject(lambda: page_alternates(request))}
+    """Template context: `language_alternates`, worked out only if a template reads it, and
+    `document_language`, the language the campaign's documents are in (for `lang`)."""
+    return {
+        "language_alternates": SimpleLazyObject(lambda: page_alternates(request)),
+        "document_language": settings.LANGUAGE_CODE,
+    }

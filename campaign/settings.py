@@ -363,6 +363,10 @@ PETITION_FORM_MAX_AGE_HOURS: float = env.float("PETITION_FORM_MAX_AGE_HOURS", de
 PETITION_COUNT_REFRESH_SECONDS: float = env.float("PETITION_COUNT_REFRESH_SECONDS", default=3.0)
 # Days a confirmation link stays valid; unconfirmed signatures are purged after it.
 PETITION_CONFIRMATION_DAYS: int = env.int("PETITION_CONFIRMATION_DAYS", default=7)
+# Emails one address gets about one petition per day at most (confirmation links, and "you
+# have already signed"), counted as they are sent: signing again with someone else's address
+# can't flood their mailbox. 0 turns the cap off.
+PETITION_EMAILS_PER_ADDRESS_PER_DAY: int = env.int("PETITION_EMAILS_PER_ADDRESS_PER_DAY", default=3)
 
 # Admin login throttling (django-axes). Failed logins are counted in the database, so a lockout
 # holds across gunicorn workers and hosts. The lock is per username *and* client address
@@ -400,6 +404,9 @@ LETTERS_RATE_PER_IP: str = env.str("LETTERS_RATE_PER_IP", default="20/1h")
 LETTERS_RATE_PER_SENDER: str = env.str("LETTERS_RATE_PER_SENDER", default="10/1h")
 # Letters one sender email may submit in 24 hours.
 LETTERS_DAILY_CAP_PER_SENDER: int = env.int("LETTERS_DAILY_CAP_PER_SENDER", default=20)
+# Confirmation emails of one letter per day at most: submitting the same letter again sends
+# its link again only this often (the first included). 0: no cap.
+LETTERS_CONFIRMATION_EMAILS_PER_DAY: int = env.int("LETTERS_CONFIRMATION_EMAILS_PER_DAY", default=3)
 # Sending attempts before a letter is marked failed (back-off: 1, 5, 30, 120 minutes, …).
 LETTERS_MAX_ATTEMPTS: int = env.int("LETTERS_MAX_ATTEMPTS", default=5)
 

@@ -97,7 +97,8 @@ def wrap(draw: ImageDraw.ImageDraw, text: str, face: Font, width: int, lines: in
 def hex_rgb(colour: str) -> tuple[int, int, int]:
     colour = colour.lstrip("#")
     try:
-        return tuple(int(colour[i : i + 2], 16) for i in (0, 2, 4))  # type: ignore[return-value]
+        red, green, blue = (int(colour[i : i + 2], 16) for i in (0, 2, 4))
+        return (red, green, blue)
     except ValueError:
         return (0, 89, 79)
 

@@ -176,7 +176,10 @@ def petition_sign(request: HttpRequest, slug: str) -> HttpResponse:
         page_petition = get_object_or_404(selectors.petition_for_page(slug=slug))
         return render_petition(request, page_petition, form, status=400)
     data = form.cleaned_data
-    result = services.signature_create(
+    # Whatever the outcome (new, not yet confirmed, already signed) the page is the same
+    # "check your email": it must not tell a stranger whether an address has signed. The
+    # address's owner learns it from the email.
+    services.signature_create(
         petition=petition,
         name=data["name"],
         email=data["email"],
@@ -188,19 +191,14 @@ def petition_sign(request: HttpRequest, slug: str) -> HttpResponse:
         consent_text_version=form.consent_text_version,
         language=translation.get_language(),
     )
-    thanks = reverse("petitions:thanks", kwargs={"slug": petition.slug})
-    return redirect(f"{thanks}?{urlencode({'result': result.outcome.value})}")
+    return redirect("petitions:thanks", slug=petition.slug)
 
 
 @require_safe
 def petition_thanks(request: HttpRequest, slug: str) -> HttpResponse:
     petition = get_object_or_404(selectors.petition_list(), slug=slug)
-    outcome = request.GET.get("result", services.SignOutcome.CREATED.value)
-    if outcome not in {choice.value for choice in services.SignOutcome}:
-        outcome = services.SignOutcome.CREATED.value
     context = {
         "petition": petition,
-        "outcome": outcome,
         "share": share_links(petition),
         "letters_url": letters_url(),
         "days": settings.PETITION_CONFIRMATION_DAYS,

@@ -37,7 +37,16 @@ TEMPLATES_NOT_CHECKED = ("admin/", "emails/letter-body.")
 ALLOWED_TEXT = {"X", "Facebook", "WhatsApp", "Telegram", "Bluesky", "Mastodon", "LinkedIn"}
 
 # Attributes whose values a person reads or hears.
-READ_ATTRIBUTES = {"alt", "title", "placeholder", "aria-label", "aria-description", "content"}
+READ_ATTRIBUTES = {
+    "alt",
+    "title",
+    "placeholder",
+    "aria-label",
+    "aria-description",
+    "aria-valuetext",
+    "content",
+    "data-label",  # shown by CSS in stacked tables
+}
 # <meta content> is read only for these names and properties.
 READ_META = {"description", "og:title", "og:description", "twitter:title", "twitter:description"}
 
@@ -83,16 +92,38 @@ def is_text(value: str) -> bool:
     return False
 
 
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+
+
 class _TextCollector(HTMLParser):
-    def __init__(self) -> None:
+    """Text a person reads. With `skip_other_languages`, not the text of an element whose
+    `lang` differs from the page's (the campaign's English documents on a French page)."""
+
+    def __init__(self, *, skip_other_languages: bool = False) -> None:
         super().__init__(convert_charrefs=True)
         self.found: list[str] = []
         self._raw = 0  # inside <script>, <style> or <code> (code shown as it is, not words)
+        self._skip_other_languages = skip_other_languages
+        self._page_language = ""
+        self._open: list[tuple[str, bool]] = []  # (tag, in another language)
+
+    def _foreign(self) -> bool:
+        return any(foreign for _, foreign in self._open)
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
+        values = dict(attrs)
+        if tag == "html":
+            self._page_language = values.get("lang") or ""
+        elif tag not in VOID:
+            language = values.get("lang")
+            foreign = bool(
+                self._skip_other_languages and language and language != self._page_language
+            )
+            self._open.append((tag, foreign))
+        if self._foreign():
+            return
         if tag in ("script", "style", "code"):
             self._raw += 1
-        values = dict(attrs)
         for name, value in attrs:
             if name not in READ_ATTRIBUTES or value is None:
                 continue
@@ -107,17 +138,21 @@ class _TextCollector(HTMLParser):
             self.found.append(values["value"])
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style", "code"):
+        if tag in ("script", "style", "code") and not self._foreign():
             self._raw = max(0, self._raw - 1)
+        for index in range(len(self._open) - 1, -1, -1):
+            if self._open[index][0] == tag:
+                del self._open[index:]
+                break
 
     def handle_data(self, data: str) -> None:
-        if not self._raw and is_text(data):
+        if not self._raw and not self._foreign() and is_text(data):
             self.found.append(data)
 
 
-def visible_strings(html: str) -> list[str]:
+def visible_strings(html: str, *, skip_other_languages: bool = False) -> list[str]:
     """Text nodes and read attributes of an HTML page (or template, with holes)."""
-    collector = _TextCollector()
+    collector = _TextCollector(skip_other_languages=skip_other_languages)
     collector.feed(html)
     collector.close()
     return [" ".join(s.strip(HOLE + " \n\t").replace(HOLE, " … ").split()) for s in collector.found]
