@@ -24,6 +24,7 @@ from django.utils.text import slugify
 
 from campaign.lib.canonical import email_canonical
 from campaign.lib.emails import email_build
+from campaign.lib.pagecache import page_cache_clear
 from campaign.lib.ratelimit import Rate, rate_limit_hit, rate_parse
 from letters.filling import FilledLetter, fill_letter, multi_line, single_line
 from letters.models import (
@@ -664,6 +665,9 @@ def recipients_import_csv(*, text: str) -> ImportReport:
             report.updated.append(slug)
         else:
             report.unchanged.append(slug)
+    if report.added or report.updated:
+        # The letters start page lists the recipients (from the page cache): show them now.
+        transaction.on_commit(page_cache_clear)
     return report
 
 
