@@ -672,11 +672,8 @@ def recipients_import_csv(*, text: str) -> ImportReport:
 
 
 # Tasks for the worker (`manage.py db_worker`). They live beside the services they run, so
-# nothing imports in a circle (docs/architecture.md).
-
-
-# The drains only say "look now": what is to be sent lives in the outbox rows, so a task that
-# died while running only delays a send. A scheduler may enqueue both every few minutes.
+# nothing imports in a circle (docs/architecture.md). The drains only say "look now": what is
+# to be sent lives in the outbox rows, so a task that died while running only delays a send.
 
 
 @task(queue_name="email")
@@ -691,7 +688,8 @@ def letter_confirmations_send() -> dict[str, int]:
     return asdict(letter_confirmations_send_pending())
 
 
-# Task rows queued by the per-letter tasks of before the outboxes name these: they drain.
+# Task rows queued by the per-letter tasks of before the outboxes (a development database's)
+# name these: they drain.
 @task(queue_name="email")
 def letter_confirmation_send(letter_id: int) -> dict[str, int]:
     """Former per-letter confirmation task: queues the letter's email, then drains."""
