@@ -36,7 +36,7 @@ class CampaignAdminSite(admin.AdminSite):
 
         @functools.wraps(protected)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            response = protected(request, *args, **kwargs)
+            response: HttpResponse = protected(request, *args, **kwargs)
             if request.method == "POST" and response.status_code < 400:
                 page_cache_clear()
             return response

@@ -1,4 +1,5 @@
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
@@ -38,11 +39,11 @@ def petition_url(appeal: Appeal | None) -> str:
 
 def count_seconds() -> float:
     """Pages that show a count are kept for one refresh interval."""
-    return max(1.0, settings.PETITION_COUNT_REFRESH_SECONDS)
+    return max(1.0, float(settings.PETITION_COUNT_REFRESH_SECONDS))
 
 
 def content_seconds() -> float:
-    return settings.PAGE_CACHE_SECONDS
+    return float(settings.PAGE_CACHE_SECONDS)
 
 
 @require_safe
@@ -197,11 +198,11 @@ def seconds_since(moment: datetime | None, now: datetime) -> int | None:
     return None if moment is None else max(0, round((now - moment).total_seconds()))
 
 
-def health_report() -> tuple[bool, dict]:
+def health_report() -> tuple[bool, dict[str, Any]]:
     """Whether the worker and the scheduler are on time, and what /healthz shows about them."""
     now = timezone.now()
     ages = heartbeat_ages(now=now)
-    report: dict = {
+    report: dict[str, Any] = {
         "oldest_due_confirmation_email_seconds": seconds_since(
             confirmation_email_oldest_due(), now
         ),

@@ -184,6 +184,7 @@ def identical_copies_count(*, recipient: Recipient, template: LetterTemplate) ->
 
 def letter_oldest_queued() -> datetime.datetime | None:
     """When the queued letter that has waited longest for the worker became due."""
-    return Letter.objects.filter(
+    oldest: datetime.datetime | None = Letter.objects.filter(
         status=Letter.Status.QUEUED, send_after__lte=timezone.now()
     ).aggregate(oldest=Min("send_after"))["oldest"]
+    return oldest

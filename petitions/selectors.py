@@ -232,6 +232,7 @@ def confirmation_outbox_status(*, overdue_after: datetime.timedelta) -> OutboxSt
 
 def confirmation_email_oldest_due() -> datetime.datetime | None:
     """When the confirmation email that has waited longest for the worker became due."""
-    return PendingConfirmationEmail.objects.filter(send_after__lte=timezone.now()).aggregate(
-        oldest=Min("send_after")
-    )["oldest"]
+    oldest: datetime.datetime | None = PendingConfirmationEmail.objects.filter(
+        send_after__lte=timezone.now()
+    ).aggregate(oldest=Min("send_after"))["oldest"]
+    return oldest

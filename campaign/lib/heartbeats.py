@@ -34,13 +34,14 @@ def heartbeat_ages(*, now: datetime | None = None) -> dict[str, float]:
 
 def task_oldest_due() -> datetime | None:
     """When the task that has waited longest for a worker became due (None: none waits)."""
-    return (
+    oldest: datetime | None = (
         DBTaskResult.objects.ready()
         .annotate(
             due=Case(When(run_after=get_date_max(), then=F("enqueued_at")), default=F("run_after"))
         )
         .aggregate(oldest=Min("due"))["oldest"]
     )
+    return oldest
 
 
 @task()

@@ -28,16 +28,21 @@ import secrets
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
+from django.template.response import SimpleTemplateResponse
 from django.utils.translation import get_language
 
 CSRF_HOLE = "pagecache-hole-csrf-token"
 NONCE_HOLE = "pagecache-hole-csp-nonce"
 VERSION_KEY = "pagecache:version"
+# Where the request carries the placeholders while its page is rendered for the cache.
+HOLES_KEY = "campaign.page_holes"
+type View = Callable[..., HttpResponse]
 # How long a process trusts the version it read last (seconds).
 VERSION_MEMO_SECONDS = 1.0
 
@@ -105,19 +110,19 @@ def page_cache(
     *,
     timeout: Callable[[], float],
     holes: dict[str, Callable[[HttpRequest], str]] | None = None,
-) -> Callable:
+) -> Callable[[View], View]:
     """Decorate a view whose page is the same for every anonymous visitor: kept per path and
     language for `timeout()` seconds, each visitor's own values filled in per request.
 
-    While the page is rendered for the cache, `request.page_holes` holds the placeholders
-    (the `page_holes` context processor puts the CSRF token's and the CSP nonce's into every
+    While the page is rendered for the cache, the request carries the placeholders (the
+    `page_holes` context processor puts the CSRF token's and the CSP nonce's into every
     template); a view with holes of its own (`holes`: placeholder -> this request's value)
-    puts its placeholders in the page when `request.page_holes` is set.
+    puts its placeholders in the page when `rendering_for_cache(request)`.
     """
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorator(view: View) -> View:
         @functools.wraps(view)
-        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not page_cacheable(request):
                 return view(request, *args, **kwargs)
             cache_key = f"page:{page_cache_version()}:{get_language()}:{request.path}"
@@ -127,14 +132,14 @@ def page_cache(
                 if entry is not None:
                     _local_set(cache_key, entry)
             if entry is None:
-                request.page_holes = {"csrf_token": CSRF_HOLE, "csp_nonce": NONCE_HOLE}
+                request.META[HOLES_KEY] = {"csrf_token": CSRF_HOLE, "csp_nonce": NONCE_HOLE}
                 try:
                     response = view(request, *args, **kwargs)
                 finally:
-                    request.page_holes = None
+                    del request.META[HOLES_KEY]
                 if response.status_code != 200 or response.streaming:
                     return response
-                if hasattr(response, "render") and not response.is_rendered:
+                if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
                     response.render()
                 entry = (response.content.decode(response.charset), response["Content-Type"])
                 cache.set(cache_key, entry, timeout())
@@ -143,7 +148,7 @@ def page_cache(
             if CSRF_HOLE in content:
                 content = content.replace(CSRF_HOLE, get_token(request))
             if NONCE_HOLE in content:
-                content = content.replace(NONCE_HOLE, str(request.csp_nonce))
+                content = content.replace(NONCE_HOLE, str(getattr(request, "csp_nonce", "")))
             for hole, fill in (holes or {}).items():
                 if hole in content:
                     content = content.replace(hole, fill(request))
@@ -156,13 +161,19 @@ def page_cache(
 
 def page_holes(request: HttpRequest) -> dict[str, str]:
     """Context processor: the placeholders, while a page is rendered for the cache."""
-    return getattr(request, "page_holes", None) or {}
+    holes: dict[str, str] = request.META.get(HOLES_KEY, {})
+    return holes
 
 
-def value_cached(*, key: str, timeout: float, compute: Callable[[], object]) -> object:
+def rendering_for_cache(request: HttpRequest) -> bool:
+    """Whether this rendering is kept for everyone: a view then puts its placeholders in."""
+    return HOLES_KEY in request.META
+
+
+def value_cached[T](*, key: str, timeout: float, compute: Callable[[], T]) -> T:
     """A value that is the same for everyone (count.json's), from the cache or computed."""
     cache_key = f"value:{page_cache_version()}:{key}"
-    value = cache.get(cache_key)
+    value: T | None = cache.get(cache_key)
     if value is None:
         value = compute()
         cache.set(cache_key, value, timeout)
