@@ -59,7 +59,7 @@ format: install
 
 # PostgreSQL: $DATABASE_URL if set; otherwise makemigrations checks against the checkout's
 # development cluster and the suite starts and deletes a throwaway one.
-test: lint
+test: lint typecheck
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

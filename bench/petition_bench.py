@@ -11,7 +11,7 @@ project with gunicorn (production settings, DEBUG off, persistent connections, t
 task queue) under bench/petition_settings.py, which only adds the floor view's URL, and
 drives it with wrk (Debian: `apt-get install wrk`). Rate limits are raised through the
 environment and every request comes from a random address in X-Forwarded-For
-(TRUSTED_PROXY_COUNT=1), so the limiter's upsert is measured, not bypassed.
+(TRUSTED_PROXY_NETWORKS=127.0.0.1/32), so the limiter's upsert is measured, not bypassed.
 
 Order: page with 0 signatures; 1,000,000 signatures inserted with generate_series (confirmed
 and counted, counters reconciled, VACUUM ANALYZE, CHECKPOINT); the page of that petition in
@@ -67,7 +67,7 @@ def environment(database_url: str) -> dict[str, str]:
             "DJANGO_CONN_MAX_AGE": "60",
             "TASKS_BACKEND": "database",
             "MAILER": "console",
-            "TRUSTED_PROXY_COUNT": "1",
+            "TRUSTED_PROXY_NETWORKS": "127.0.0.1/32",
             "PETITION_RATE_BURST": "1000000/60s",
             "PETITION_RATE_SUSTAINED": "10000000/3600s",
             "DJANGO_LOG_LEVEL": "WARNING",

@@ -1,6 +1,6 @@
 -- wrk script: POST the signing form with a fixed CSRF cookie/token pair (Django accepts any
 -- masked token of the cookie's secret), a unique email per request and a random client
--- address in X-Forwarded-For (the bench runs with TRUSTED_PROXY_COUNT=1, as behind a proxy).
+-- address in X-Forwarded-For (the bench runs with TRUSTED_PROXY_NETWORKS=127.0.0.1/32, as behind a proxy).
 -- Environment: BENCH_CSRF_COOKIE, BENCH_CSRF_TOKEN, BENCH_STARTED, BENCH_PETITION_ID.
 local cookie = os.getenv("BENCH_CSRF_COOKIE")
 local token = os.getenv("BENCH_CSRF_TOKEN")

@@ -16,6 +16,9 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.utils import dateformat
+from django.utils.formats import number_format
+
 
 @dataclass(frozen=True)
 class Point:
@@ -129,10 +132,12 @@ def nice_ticks(lo: float, hi: float, count: int = 4, *, integer: bool = True) ->
 
 
 def number_label(value: float) -> str:
-    """'1,500' for whole numbers, '2.5' otherwise."""
+    """'1,500' for whole numbers, '2.5' otherwise (as the active language writes numbers)."""
     if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
+        return number_format(int(value), force_grouping=True)
+    decimals = f"{value:.2f}".rstrip("0").rstrip(".")
+    places = len(decimals.partition(".")[2])
+    return number_format(round(value, places), places, force_grouping=True)
 
 
 def date_ticks(start: datetime.date, end: datetime.date, *, max_ticks: int = 6) -> list[Tick]:
@@ -155,11 +160,11 @@ def date_ticks(start: datetime.date, end: datetime.date, *, max_ticks: int = 6) 
                 months.append(d)
             y, m = (y + 1, 1) if m == 12 else (y, m + 1)
         if 2 <= len(months) <= max_ticks:
-            return [Tick(d.toordinal(), 0, d.strftime("%b %Y")) for d in months]
+            return [Tick(d.toordinal(), 0, dateformat.format(d, "M Y")) for d in months]
     days = (end - start).days
     step = max(1, math.ceil((days + 1) / max_ticks))
     return [
-        Tick(d.toordinal(), 0, f"{d.day} {d.strftime('%b')}")
+        Tick(d.toordinal(), 0, dateformat.format(d, "j M"))
         for d in (start + datetime.timedelta(days=i) for i in range(0, days + 1, step))
     ]
 

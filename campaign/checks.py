@@ -59,6 +59,37 @@ def production_configuration_check(app_configs: object = None, **kwargs: object)
     return errors
 
 
+@register(Tags.security)
+def proxy_configuration_check(app_configs: object = None, **kwargs: object) -> list[Error]:
+    """X-Forwarded-For is believed from the proxies named by their networks, not by a count."""
+    from campaign.lib.clients import networks_parse
+
+    errors = []
+    if getattr(settings, "TRUSTED_PROXY_COUNT", 0):
+        errors.append(
+            Error(
+                "TRUSTED_PROXY_COUNT is no longer read: it made the site believe X-Forwarded-For "
+                "from anyone who reached it directly.",
+                hint="Remove TRUSTED_PROXY_COUNT and set TRUSTED_PROXY_NETWORKS to your "
+                "proxies' networks, e.g. 127.0.0.1/32 for nginx on the same host, or the load "
+                "balancer's subnet (docs/deploy.md, 'Client addresses').",
+                id="campaign.E005",
+            )
+        )
+    for cidr in getattr(settings, "TRUSTED_PROXY_NETWORKS", []):
+        try:
+            networks_parse((cidr,))
+        except ValueError:
+            errors.append(
+                Error(
+                    f"TRUSTED_PROXY_NETWORKS has {cidr!r}, which is not a network.",
+                    hint="Give CIDRs separated by commas, e.g. 10.0.0.0/8,fd00::/8.",
+                    id="campaign.E006",
+                )
+            )
+    return errors
+
+
 @register(Tags.security, deploy=True)
 def webhook_security_check(app_configs: object = None, **kwargs: object) -> list[Error]:
     """The provider's tracking webhook is protected by the basic-auth secret and its signature."""

@@ -3,6 +3,7 @@
 import datetime
 
 from django.utils import dateformat
+from django.utils.translation import gettext, pgettext
 
 EXACT_PRECISIONS = frozenset({"day", "month", "year"})
 
@@ -12,17 +13,21 @@ def date_display(
 ) -> str:
     """The date of a document as a sentence fragment: '29 April 2023', 'Undated; inferred: …'."""
     if value is not None and precision == "day":
-        return dateformat.format(value, "j F Y")
+        return dateformat.format(value, pgettext("date format: day month year", "j F Y"))
     if value is not None and precision == "month":
-        return dateformat.format(value, "F Y")
+        return dateformat.format(value, pgettext("date format: month year", "F Y"))
     if value is not None and precision == "year":
         return str(value.year)
     if precision == "inferred" and inferred:
-        words = f", from “{text}”" if text else ""
-        return f"Undated; inferred: {inferred}{words}"
+        if text:
+            return gettext("Undated; inferred: %(inferred)s, from “%(text)s”") % {
+                "inferred": inferred,
+                "text": text,
+            }
+        return gettext("Undated; inferred: %(inferred)s") % {"inferred": inferred}
     if inferred:
-        return f"Undated; {inferred}"
-    return "Undated"
+        return gettext("Undated; %(inferred)s") % {"inferred": inferred}
+    return gettext("Undated")
 
 
 def as_of_display(*, value: datetime.date | None, precision: str, inferred: str = "") -> str:
@@ -30,5 +35,5 @@ def as_of_display(*, value: datetime.date | None, precision: str, inferred: str 
     if value is not None and precision in EXACT_PRECISIONS:
         return date_display(value=value, precision=precision)
     if inferred:
-        return f"{inferred} (inferred)"
-    return "Not stated"
+        return gettext("%(inferred)s (inferred)") % {"inferred": inferred}
+    return gettext("Not stated")

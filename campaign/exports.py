@@ -20,7 +20,7 @@ def export_log_start(
     source: str = ExportLog.Source.ADMIN,
     preset: str = "",
     petition: Any = None,
-    filters: dict | None = None,
+    filters: dict[str, Any] | None = None,
     columns: Sequence[str] = (),
 ) -> ExportLog:
     """Record that an export begins; its row count is filled in when the last row is out."""

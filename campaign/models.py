@@ -7,6 +7,7 @@ it loaded before instead of adding them again: loading a campaign's fixtures twi
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from campaign.dates import EXACT_PRECISIONS, as_of_display, date_display
 from campaign.lib.managers import NaturalKeyManager
@@ -25,17 +26,17 @@ class Appeal(models.Model):
     """One of the campaign's documents: an open letter, a petition, an appeal, a news report."""
 
     class Kind(models.TextChoices):
-        OPEN_LETTER = "open_letter", "Open letter"
-        PETITION = "petition", "Petition"
-        APPEAL = "appeal", "Appeal"
-        NEWS_REPORT = "news_report", "News report"
+        OPEN_LETTER = "open_letter", _("Open letter")
+        PETITION = "petition", _("Petition")
+        APPEAL = "appeal", _("Appeal")
+        NEWS_REPORT = "news_report", _("News report")
 
     class DatePrecision(models.TextChoices):
-        DAY = "day", "Exact day"
-        MONTH = "month", "Month"
-        YEAR = "year", "Year"
-        INFERRED = "inferred", "Inferred from the text"
-        UNKNOWN = "unknown", "Not stated"
+        DAY = "day", _("Exact day")
+        MONTH = "month", _("Month")
+        YEAR = "year", _("Year")
+        INFERRED = "inferred", _("Inferred from the text")
+        UNKNOWN = "unknown", _("Not stated")
 
     slug = models.SlugField(max_length=100, unique=True)
     kind = models.CharField(max_length=20, choices=Kind)
@@ -77,6 +78,11 @@ class Appeal(models.Model):
     objects = AppealManager()
     natural_key_lookups = ("slug",)
 
+    # Not fields: set on the copy appeal_in_language() (campaign/selectors.py) makes for a page.
+    text_language: str
+    translator: str
+    original: "Appeal | None"
+
     class Meta:
         ordering = ["position", "slug"]
 
@@ -107,11 +113,11 @@ class Figure(models.Model):
     """A number a reader would quote, as one document reports it, with its date and source."""
 
     class Qualifier(models.TextChoices):
-        EXACT = "exact", "Exact"
-        ESTIMATE = "estimate", "Estimate"
-        APPROXIMATE = "approximate", "Approximate (nearly, some, about)"
-        AT_LEAST = "at_least", "At least (more than)"
-        TARGET = "target", "Target"
+        EXACT = "exact", _("Exact")
+        ESTIMATE = "estimate", _("Estimate")
+        APPROXIMATE = "approximate", _("Approximate (nearly, some, about)")
+        AT_LEAST = "at_least", _("At least (more than)")
+        TARGET = "target", _("Target")
 
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="figures")
     key = models.SlugField(max_length=100, help_text="Unique within the appeal.")
@@ -237,13 +243,13 @@ class AppealTranslation(models.Model):
     def natural_key(self) -> tuple[str, str]:
         return (*self.appeal.natural_key(), self.language)
 
-    natural_key.dependencies = ["campaign.appeal"]
+    natural_key.dependencies = ["campaign.appeal"]  # type: ignore[attr-defined]
 
 
 HEX_COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", "A colour as #rrggbb.")
 
 
-class CampaignManager(models.Manager):
+class CampaignManager(models.Manager["Campaign"]):
     def get_by_natural_key(self, slug: str) -> "Campaign":
         return self.get(slug=slug)
 
@@ -322,7 +328,7 @@ class Campaign(models.Model):
     def controller(self) -> str:
         return self.data_controller or self.organisation
 
-    natural_key.dependencies = ["campaign.appeal"]
+    natural_key.dependencies = ["campaign.appeal"]  # type: ignore[attr-defined]
 
 
 class ExportLog(models.Model):

@@ -68,7 +68,7 @@ def campaign_identity() -> Campaign:
     Every public page shows them; before a campaign is loaded, an unsaved blank one stands in
     (a neutral name, nothing else), so pages still render.
     """
-    identity = cache.get(CAMPAIGN_CACHE_KEY)
+    identity: Campaign | None = cache.get(CAMPAIGN_CACHE_KEY)
     if identity is None:
         identity = Campaign.objects.select_related("ask_source").order_by("pk").first()
         identity = identity or Campaign(slug="", name="Campaign", description="")

@@ -22,9 +22,9 @@ env = environ.Env()
 if (BASE_DIR / ".env").is_file():
     env.read_env(BASE_DIR / ".env")
 
-DEBUG = env.bool("DJANGO_DEBUG", default=False)
+DEBUG: bool = env.bool("DJANGO_DEBUG", default=False)
 
-SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
+SECRET_KEY: str = env.str("DJANGO_SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
@@ -33,14 +33,14 @@ if not SECRET_KEY:
     # Only ever used by a development server on this machine.
     SECRET_KEY = "development-only-not-secret"  # noqa: S105
 
-ALLOWED_HOSTS = env.list(
+ALLOWED_HOSTS: list[str] = env.list(
     "DJANGO_ALLOWED_HOSTS",
     default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else [],
 )
 
 # The public address of the site, used in emails and share links (no trailing slash).
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
-CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
+SITE_URL: str = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+CSRF_TRUSTED_ORIGINS: list[str] = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 
 INSTALLED_APPS = [
     # django.contrib.admin, with the campaign's admin site (dashboard, exports) as default.
@@ -84,8 +84,8 @@ MIDDLEWARE = [
 # Request bodies: the public forms' largest post (a 10,000-character letter, percent-encoded) is
 # well under 256 KB; the admin takes CSV imports of up to 5 MB. A larger body gets a 413 before
 # it is read (campaign/middleware.py). Django's own cap on form fields is the same.
-REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=256 * 1024)
-REQUEST_BODY_MAX_BYTES_ADMIN = env.int("REQUEST_BODY_MAX_BYTES_ADMIN", default=6 * 1024 * 1024)
+REQUEST_BODY_MAX_BYTES: int = env.int("REQUEST_BODY_MAX_BYTES", default=256 * 1024)
+REQUEST_BODY_MAX_BYTES_ADMIN: int = env.int("REQUEST_BODY_MAX_BYTES_ADMIN", default=6 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
 
 ROOT_URLCONF = "campaign.urls"
@@ -128,7 +128,7 @@ def database_config(url: str) -> dict[str, Any]:
 # PostgreSQL only: the hot paths are PostgreSQL SQL (ON CONFLICT, COPY, SKIP LOCKED). In a
 # checkout, manage.py and `make run` start a server of their own when this is unset
 # (campaign/devdb.py); everywhere else it must be set.
-DATABASE_URL = env.str("DATABASE_URL", default="")
+DATABASE_URL: str = env.str("DATABASE_URL", default="")
 if not DATABASE_URL:
     raise ImproperlyConfigured(
         "Set DATABASE_URL to a PostgreSQL server (postgres://user:password@host:5432/name)."
@@ -141,7 +141,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 # Public pages that do not show a count are kept this many seconds in the page cache at most
 # (an organiser's change in the admin, or `load_campaign`, replaces them at once).
-PAGE_CACHE_SECONDS = env.float("PAGE_CACHE_SECONDS", default=300.0)
+PAGE_CACHE_SECONDS: float = env.float("PAGE_CACHE_SECONDS", default=300.0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -150,7 +150,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="UTC")
+TIME_ZONE: str = env.str("DJANGO_TIME_ZONE", default="UTC")
 USE_TZ = True
 
 # Languages (docs/translations.md). English is the source language and lives at today's URLs
@@ -191,16 +191,16 @@ STORAGES = {
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # The Django admin lives at a path of the operator's choosing (no leading slash).
-ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="admin/").strip("/") + "/"
+ADMIN_URL: str = env.str("DJANGO_ADMIN_URL", default="admin/").strip("/") + "/"
 
 # Email. Django 6.1's MAILERS: the console in development, an ESP through anymail in production.
 # MAILER names the backend: "console", "smtp", "test" (anymail's test double), or an anymail
 # ESP such as "mailgun", "postmark", "sendgrid", "amazon_ses", "brevo".
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="campaign@localhost")
-SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+DEFAULT_FROM_EMAIL: str = env.str("DEFAULT_FROM_EMAIL", default="campaign@localhost")
+SERVER_EMAIL: str = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 # Unset in production is an error (campaign/checks.py): the console would print confirmation
 # links into the worker's log.
-MAILER = env.str("MAILER", default="console" if DEBUG else "")
+MAILER: str = env.str("MAILER", default="console" if DEBUG else "")
 
 
 def mailer_config(name: str) -> dict[str, Any]:
@@ -248,7 +248,7 @@ ANYMAIL = {key: value for key, value in ANYMAIL.items() if value is not None}
 # Background work (sending letters and confirmation emails) runs through Django's tasks
 # framework. "database" queues in PostgreSQL for `manage.py db_worker`; "immediate" runs the
 # task inside the request, which is what a development server wants.
-TASKS_BACKEND = env.str("TASKS_BACKEND", default="immediate" if DEBUG else "database")
+TASKS_BACKEND: str = env.str("TASKS_BACKEND", default="immediate" if DEBUG else "database")
 TASKS = {
     "default": {
         "BACKEND": {
@@ -271,17 +271,25 @@ WORKER_STARTUP_TASKS = [
 if env.bool("DJANGO_BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = False
-# How many proxies in front of the app append to X-Forwarded-For (0: use REMOTE_ADDR).
-TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# The networks (CIDRs) of our own proxies: X-Forwarded-For is believed only from a connection
+# that comes from one of them, and read from the right up to the first address outside them
+# (campaign/lib/clients.py). Empty: the connection's address is the client's.
+TRUSTED_PROXY_NETWORKS: list[str] = env.list("TRUSTED_PROXY_NETWORKS", default=[])
+# No longer read: a count believed the header from anyone who reached the app directly. Set
+# to anything but 0 it stops the site from starting (campaign.E005) with a message to move to
+# TRUSTED_PROXY_NETWORKS.
+TRUSTED_PROXY_COUNT: int = env.int("TRUSTED_PROXY_COUNT", default=0)
 
-SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_SSL_REDIRECT: bool = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
-SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
-SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
+SECURE_HSTS_SECONDS: int = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS: bool = env.bool(
+    "DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True
+)
+SECURE_HSTS_PRELOAD: bool = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -303,8 +311,8 @@ SECURE_CSP = {
 # (campaign/lib/logs.py), and the worker's lines about a signature carry the id of the request
 # that signed. LOG_REQUESTS adds one line per request (default: on with JSON; gunicorn's own
 # access log is then left off).
-LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
-LOG_REQUESTS = env.bool("LOG_REQUESTS", default=LOG_FORMAT == "json")
+LOG_FORMAT: str = env.str("LOG_FORMAT", default="plain")
+LOG_REQUESTS: bool = env.bool("LOG_REQUESTS", default=LOG_FORMAT == "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -326,10 +334,10 @@ LOGGING = {
 
 # Error reports: Django emails every unhandled error (a 500) to ADMINS, from SERVER_EMAIL,
 # through the configured mailer. DJANGO_ADMINS is a comma-separated list of addresses.
-ADMINS = env.list("DJANGO_ADMINS", default=[])
+ADMINS: list[str] = env.list("DJANGO_ADMINS", default=[])
 # Optional: errors (and, if a sample rate is set, performance traces) to Sentry. Without
 # SENTRY_DSN nothing of sentry-sdk is imported. No personal data is sent (send_default_pii off).
-SENTRY_DSN = env.str("SENTRY_DSN", default="")
+SENTRY_DSN: str = env.str("SENTRY_DSN", default="")
 if SENTRY_DSN:
     import sentry_sdk
 
@@ -343,84 +351,93 @@ if SENTRY_DSN:
 # Petitions (petitions/). Rate limits per client address per petition, as "hits/window":
 # a burst limit and a sustained one, kept in PostgreSQL so they hold across workers and hosts.
 # Raise them for an event where many supporters sign from one network, or for a load test.
-PETITION_RATE_BURST = env.str("PETITION_RATE_BURST", default="5/60s")
-PETITION_RATE_SUSTAINED = env.str("PETITION_RATE_SUSTAINED", default="50/3600s")
+PETITION_RATE_BURST: str = env.str("PETITION_RATE_BURST", default="5/60s")
+PETITION_RATE_SUSTAINED: str = env.str("PETITION_RATE_SUSTAINED", default="50/3600s")
 # Salt for the hash of signers' IP addresses (only the hash is stored); default: from SECRET_KEY.
-PETITION_IP_SALT = env.str("PETITION_IP_SALT", default="") or f"ip:{SECRET_KEY}"
+PETITION_IP_SALT: str = env.str("PETITION_IP_SALT", default="") or f"ip:{SECRET_KEY}"
 # A form sent back quicker than this (seconds after it was served) is taken for a robot.
-PETITION_MIN_FILL_SECONDS = env.float("PETITION_MIN_FILL_SECONDS", default=3.0)
+PETITION_MIN_FILL_SECONDS: float = env.float("PETITION_MIN_FILL_SECONDS", default=3.0)
 # Hours a served signing form stays good: its signed start time expires after this.
-PETITION_FORM_MAX_AGE_HOURS = env.float("PETITION_FORM_MAX_AGE_HOURS", default=4.0)
+PETITION_FORM_MAX_AGE_HOURS: float = env.float("PETITION_FORM_MAX_AGE_HOURS", default=4.0)
 # The count shown lags the signatures by at most about this many seconds.
-PETITION_COUNT_REFRESH_SECONDS = env.float("PETITION_COUNT_REFRESH_SECONDS", default=3.0)
+PETITION_COUNT_REFRESH_SECONDS: float = env.float("PETITION_COUNT_REFRESH_SECONDS", default=3.0)
 # Days a confirmation link stays valid; unconfirmed signatures are purged after it.
-PETITION_CONFIRMATION_DAYS = env.int("PETITION_CONFIRMATION_DAYS", default=7)
+PETITION_CONFIRMATION_DAYS: int = env.int("PETITION_CONFIRMATION_DAYS", default=7)
+# Emails one address gets about one petition per day at most (confirmation links, and "you
+# have already signed"), counted as they are sent: signing again with someone else's address
+# can't flood their mailbox. 0 turns the cap off.
+PETITION_EMAILS_PER_ADDRESS_PER_DAY: int = env.int("PETITION_EMAILS_PER_ADDRESS_PER_DAY", default=3)
 
 # Admin login throttling (django-axes). Failed logins are counted in the database, so a lockout
 # holds across gunicorn workers and hosts. The lock is per username *and* client address
 # together: a guesser is stopped without letting anyone lock a real organiser out from
-# elsewhere. The client address is read as the petitions read it (X-Forwarded-For only behind
-# TRUSTED_PROXY_COUNT trusted proxies). The axes middleware must stay last.
+# elsewhere. The client address is read as the petitions read it (X-Forwarded-For only from
+# TRUSTED_PROXY_NETWORKS), and an IPv6 client counts as its /64. The axes middleware must stay
+# last.
 INSTALLED_APPS += ["axes"]
 MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
-AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)  # hours
+AXES_ENABLED: bool = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT: int = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME: float = env.float("AXES_COOLOFF_HOURS", default=1.0)  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "campaign.lib.ratelimit.client_ip"
-AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None  # used only if django-ipware is installed
+AXES_CLIENT_IP_CALLABLE = "campaign.lib.clients.client_bucket"
 AXES_DISABLE_ACCESS_LOG = True  # record failures, not every successful staff login
 # Only staff log in: their sessions end after a working day rather than Django's two weeks.
-SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=8 * 60 * 60)
+SESSION_COOKIE_AGE: int = env.int("DJANGO_SESSION_COOKIE_AGE", default=8 * 60 * 60)
 
 # Letters to representatives.
 # The campaign's name as it appears in "Jane Doe via <name>" on letters.
-CAMPAIGN_NAME = env.str("CAMPAIGN_NAME", default="Release the landmine maps")
+CAMPAIGN_NAME: str = env.str("CAMPAIGN_NAME", default="Release the landmine maps")
 # Days a letter's confirmation link stays valid; unconfirmed letters are deleted after it.
-LETTERS_CONFIRMATION_DAYS = env.int("LETTERS_CONFIRMATION_DAYS", default=7)
+LETTERS_CONFIRMATION_DAYS: int = env.int("LETTERS_CONFIRMATION_DAYS", default=7)
 # Days a sent letter's text is kept before it is removed (the counts stay).
-LETTER_BODY_RETENTION_DAYS = env.int("LETTER_BODY_RETENTION_DAYS", default=90)
+LETTER_BODY_RETENTION_DAYS: int = env.int("LETTER_BODY_RETENTION_DAYS", default=90)
 # At most this many letters go to one recipient address per hour; the rest wait in the queue.
-LETTERS_PER_RECIPIENT_PER_HOUR = env.int("LETTERS_PER_RECIPIENT_PER_HOUR", default=30)
+LETTERS_PER_RECIPIENT_PER_HOUR: int = env.int("LETTERS_PER_RECIPIENT_PER_HOUR", default=30)
 # Letters submitted per client address (salted hash) and per sender email: "count/window".
-LETTERS_RATE_PER_IP = env.str("LETTERS_RATE_PER_IP", default="20/1h")
-LETTERS_RATE_PER_SENDER = env.str("LETTERS_RATE_PER_SENDER", default="10/1h")
+LETTERS_RATE_PER_IP: str = env.str("LETTERS_RATE_PER_IP", default="20/1h")
+LETTERS_RATE_PER_SENDER: str = env.str("LETTERS_RATE_PER_SENDER", default="10/1h")
 # Letters one sender email may submit in 24 hours.
-LETTERS_DAILY_CAP_PER_SENDER = env.int("LETTERS_DAILY_CAP_PER_SENDER", default=20)
+LETTERS_DAILY_CAP_PER_SENDER: int = env.int("LETTERS_DAILY_CAP_PER_SENDER", default=20)
+# Confirmation emails of one letter per day at most: submitting the same letter again sends
+# its link again only this often (the first included). 0: no cap.
+LETTERS_CONFIRMATION_EMAILS_PER_DAY: int = env.int("LETTERS_CONFIRMATION_EMAILS_PER_DAY", default=3)
 # Sending attempts before a letter is marked failed (back-off: 1, 5, 30, 120 minutes, …).
-LETTERS_MAX_ATTEMPTS = env.int("LETTERS_MAX_ATTEMPTS", default=5)
+LETTERS_MAX_ATTEMPTS: int = env.int("LETTERS_MAX_ATTEMPTS", default=5)
 
 # Finding a supporter's representative by postcode (letters/representatives/).
 # Base URLs of the two parliaments' APIs: a mirror, or a test server on loopback, can stand in.
-UK_PARLIAMENT_API_URL = env.str(
+UK_PARLIAMENT_API_URL: str = env.str(
     "UK_PARLIAMENT_API_URL", default="https://members-api.parliament.uk"
 ).rstrip("/")
-REPRESENT_API_URL = env.str("REPRESENT_API_URL", default="https://represent.opennorth.ca").rstrip(
-    "/"
-)
+REPRESENT_API_URL: str = env.str(
+    "REPRESENT_API_URL", default="https://represent.opennorth.ca"
+).rstrip("/")
 # Seconds an outgoing call may take before the supporter is offered the manual path.
-REPRESENTATIVES_API_TIMEOUT = env.float("REPRESENTATIVES_API_TIMEOUT", default=3.0)
+REPRESENTATIVES_API_TIMEOUT: float = env.float("REPRESENTATIVES_API_TIMEOUT", default=3.0)
 # Calls per API from all our processes together ("count/window"); over it, the manual path.
-REPRESENTATIVES_API_RATE = env.str("REPRESENTATIVES_API_RATE", default="10/1s")
+REPRESENTATIVES_API_RATE: str = env.str("REPRESENTATIVES_API_RATE", default="10/1s")
 # Days a postcode's representatives and a member's contact details are kept in the database.
-REPRESENTATIVES_POSTCODE_CACHE_DAYS = env.int("REPRESENTATIVES_POSTCODE_CACHE_DAYS", default=30)
-REPRESENTATIVES_MEMBER_CACHE_DAYS = env.int("REPRESENTATIVES_MEMBER_CACHE_DAYS", default=7)
+REPRESENTATIVES_POSTCODE_CACHE_DAYS: int = env.int(
+    "REPRESENTATIVES_POSTCODE_CACHE_DAYS", default=30
+)
+REPRESENTATIVES_MEMBER_CACHE_DAYS: int = env.int("REPRESENTATIVES_MEMBER_CACHE_DAYS", default=7)
 # Postcode look-ups per client address (salted hash), so one client cannot drain the API rate.
-REPRESENTATIVES_LOOKUPS_PER_IP = env.str("REPRESENTATIVES_LOOKUPS_PER_IP", default="30/1h")
+REPRESENTATIVES_LOOKUPS_PER_IP: str = env.str("REPRESENTATIVES_LOOKUPS_PER_IP", default="30/1h")
 
 # "Did they reply?": days after delivery the sender is asked, days before "not yet" is asked
 # again (once), and days a reply link stays valid.
-LETTERS_REPLY_ASK_DAYS = env.int("LETTERS_REPLY_ASK_DAYS", default=14)
-LETTERS_REPLY_ASK_AGAIN_DAYS = env.int("LETTERS_REPLY_ASK_AGAIN_DAYS", default=7)
-LETTERS_REPLY_LINK_DAYS = env.int("LETTERS_REPLY_LINK_DAYS", default=60)
+LETTERS_REPLY_ASK_DAYS: int = env.int("LETTERS_REPLY_ASK_DAYS", default=14)
+LETTERS_REPLY_ASK_AGAIN_DAYS: int = env.int("LETTERS_REPLY_ASK_AGAIN_DAYS", default=7)
+LETTERS_REPLY_LINK_DAYS: int = env.int("LETTERS_REPLY_LINK_DAYS", default=60)
 # Unchanged copies of one letter to one recipient from which the write step asks for a
 # paragraph of the supporter's own.
-LETTERS_IDENTICAL_NUDGE = env.int("LETTERS_IDENTICAL_NUDGE", default=10)
+LETTERS_IDENTICAL_NUDGE: int = env.int("LETTERS_IDENTICAL_NUDGE", default=10)
 # Periodic jobs. `manage.py scheduler` enqueues each job on the tasks framework when its time
 # comes, and the worker runs it. "when" is an interval ("every 3s", "every 5m", "every 1h") or
 # a crontab line in TIME_ZONE ("15 3 * * *": minute hour day month weekday, weekday by name).
@@ -469,9 +486,11 @@ SCHEDULE = schedule(
 )
 # How often the acting scheduler records that it is alive, and how often a standby scheduler
 # tries to take over (seconds).
-SCHEDULER_HEARTBEAT_SECONDS = env.float("SCHEDULER_HEARTBEAT_SECONDS", default=10.0)
-SCHEDULER_STANDBY_POLL_SECONDS = env.float("SCHEDULER_STANDBY_POLL_SECONDS", default=5.0)
+SCHEDULER_HEARTBEAT_SECONDS: float = env.float("SCHEDULER_HEARTBEAT_SECONDS", default=10.0)
+SCHEDULER_STANDBY_POLL_SECONDS: float = env.float("SCHEDULER_STANDBY_POLL_SECONDS", default=5.0)
 # /healthz answers 503 when the worker's heartbeat (every 30 s) or the oldest due task is
 # older than this, or the scheduler's heartbeat is (seconds; docs/deploy.md).
-HEALTHZ_WORKER_OVERDUE_SECONDS = env.float("HEALTHZ_WORKER_OVERDUE_SECONDS", default=120.0)
-HEALTHZ_SCHEDULER_OVERDUE_SECONDS = env.float("HEALTHZ_SCHEDULER_OVERDUE_SECONDS", default=60.0)
+HEALTHZ_WORKER_OVERDUE_SECONDS: float = env.float("HEALTHZ_WORKER_OVERDUE_SECONDS", default=120.0)
+HEALTHZ_SCHEDULER_OVERDUE_SECONDS: float = env.float(
+    "HEALTHZ_SCHEDULER_OVERDUE_SECONDS", default=60.0
+)

@@ -97,7 +97,8 @@ def wrap(draw: ImageDraw.ImageDraw, text: str, face: Font, width: int, lines: in
 def hex_rgb(colour: str) -> tuple[int, int, int]:
     colour = colour.lstrip("#")
     try:
-        return tuple(int(colour[i : i + 2], 16) for i in (0, 2, 4))  # type: ignore[return-value]
+        red, green, blue = (int(colour[i : i + 2], 16) for i in (0, 2, 4))
+        return (red, green, blue)
     except ValueError:
         return (0, 89, 79)
 
@@ -164,7 +165,8 @@ def card_png(*, key: str, count: int | None, make: Callable[[], Card]) -> bytes:
     if cached is not None:
         fresh = now - cached["made_at"] < REDRAW_SECONDS
         if cached["count"] == count or fresh:
-            return cached["png"]
+            cached_png: bytes = cached["png"]
+            return cached_png
     png = card_draw(make())
     django_cache.set(cache_key, {"png": png, "count": count, "made_at": now}, CACHE_SECONDS)
     return png

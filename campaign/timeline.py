@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext, ngettext
+
 from campaign.charts import Chart, Point, Series, date_ticks, line_chart, number_label
 from campaign.models import Figure
 
@@ -41,10 +43,14 @@ class SeriesChart:
     def summary(self) -> str:
         """The chart in words, for its caption and for screen readers."""
         parts = [f"{number_label(float(f.value))}: {f.as_of_display}" for f in self.series.dated]
-        text = "; ".join(parts) + "." if parts else "No dated figures."
+        text = "; ".join(parts) + "." if parts else gettext("No dated figures.")
         undated = len(self.series.figures) - len(self.series.dated)
         if undated:
-            text += f" {undated} undated figure{'s' if undated > 1 else ''} not drawn."
+            text += " " + ngettext(
+                "%(count)s undated figure not drawn.",
+                "%(count)s undated figures not drawn.",
+                undated,
+            ) % {"count": undated}
         return text
 
 
@@ -84,8 +90,13 @@ def figure_point(figure: Figure) -> Point:
         y=float(figure.value),
         label=number_label(float(figure.value)),
         uncertain=not figure.as_of_is_exact,
-        title=f"{figure.value_text}: {figure.measure}, {figure.as_of_display}. "
-        f"Source: {figure.appeal.title}",
+        title=gettext("%(value)s: %(measure)s, %(date)s. Source: %(source)s")
+        % {
+            "value": figure.value_text,
+            "measure": figure.measure,
+            "date": figure.as_of_display,
+            "source": figure.appeal.title,
+        },
     )
 
 

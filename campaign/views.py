@@ -176,7 +176,7 @@ def appeal_card(request: HttpRequest, slug: str) -> HttpResponse:
     count = counter_read(petition=petition).count if petition else None
 
     def make() -> share_card.Card:
-        if petition is None:
+        if petition is None or count is None:
             return share_card.Card(
                 site_name=identity.name, title=appeal.title, colour=identity.colour
             )

@@ -1,11 +1,8 @@
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.conf import settings
 from django.utils import translation
-
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
 from django.utils.translation import gettext_lazy as _
 
 from campaign.lib.countries import country_names
@@ -17,6 +14,9 @@ from letters.representatives.postcodes import (
     postcode_parse,
     provider_country,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 ONE_LINE_MESSAGE = _("Please keep this on one line, without special characters.")
 
@@ -244,7 +244,7 @@ class PostcodeForm(forms.Form):
         choices += [(c, names[c]) for c in countries]
         if self.directory:
             choices.append(("other", _("Another country")))
-        self.fields["country"].choices = choices  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["country"]).choices = choices
         if len(choices) <= 1:
             self.fields["country"].widget = forms.HiddenInput()
 

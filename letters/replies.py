@@ -11,6 +11,7 @@ import enum
 import logging
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -79,10 +80,17 @@ def ask_is_due(*, letter: Letter, check: ReplyCheck, now: datetime) -> bool:
 
 def reply_ask_email_build(*, letter: Letter, ask: int) -> EmailMultiAlternatives:
     """The question, in the language the supporter wrote in: three one-click links."""
+    with translation.override(letter.language):
+        return _reply_ask_email_build(letter=letter, ask=ask)
+
+
+def _reply_ask_email_build(*, letter: Letter, ask: int) -> EmailMultiAlternatives:
+    # The links too: a link in the email opens the site in the supporter's language.
 
     def link(answer: str) -> str:
         token = reply_token_make(letter_id=letter.pk, ask=ask, answer=answer)
-        return settings.SITE_URL + reverse("letters:reply", kwargs={"token": token})
+        site_url: str = settings.SITE_URL
+        return site_url + reverse("letters:reply", kwargs={"token": token})
 
     context = {
         "letter": letter,
@@ -94,8 +102,7 @@ def reply_ask_email_build(*, letter: Letter, ask: int) -> EmailMultiAlternatives
         "campaign_name": settings.CAMPAIGN_NAME,
         "link_days": settings.LETTERS_REPLY_LINK_DAYS,
     }
-    with translation.override(letter.language):
-        return email_build(name="letter-reply-ask", context=context, to=[letter.sender_email])
+    return email_build(name="letter-reply-ask", context=context, to=[letter.sender_email])
 
 
 def reply_asks_send(*, now: datetime | None = None) -> ReplyAskResult:
@@ -129,7 +136,7 @@ def reply_asks_send(*, now: datetime | None = None) -> ReplyAskResult:
 
 
 @task(queue_name="email")
-def reply_asks_send_task() -> dict:
+def reply_asks_send_task() -> dict[str, Any]:
     """reply_asks_send for a scheduler."""
     return asdict(reply_asks_send())
 

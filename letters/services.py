@@ -1,5 +1,6 @@
 """Writing, confirming, sending and tracking letters; importing recipients."""
 
+import contextlib
 import csv
 import io
 import logging
@@ -9,8 +10,10 @@ from email.utils import formataddr, parseaddr
 from typing import Any
 
 from django.conf import settings
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, make_msgid
+from django.core.mail.backends.base import BaseEmailBackend
 from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -21,7 +24,7 @@ from django.utils.text import slugify
 
 from campaign.lib.canonical import email_canonical
 from campaign.lib.emails import email_build
-from campaign.lib.ratelimit import rate_limit_hit, rate_parse
+from campaign.lib.ratelimit import Rate, rate_limit_hit, rate_parse
 from letters.filling import FilledLetter, fill_letter, multi_line, single_line
 from letters.models import (
     Letter,
@@ -37,6 +40,7 @@ logger = logging.getLogger(__name__)
 # Minutes to wait before sending a letter's attempt 2, 3, 4, …; the last value repeats. After
 # LETTERS_MAX_ATTEMPTS the letter is marked failed.
 BACKOFF_MINUTES = (1, 5, 30, 120, 360)
+DAY_SECONDS = 24 * 60 * 60
 
 
 class LetterLimitExceeded(Exception):
@@ -107,11 +111,12 @@ def letter_limits_check(*, sender_email: str, ip_hash: str) -> None:
         key=f"letter-sender:{canonical}", rates=[rate_parse(settings.LETTERS_RATE_PER_SENDER)]
     ):
         raise LetterLimitExceeded
-    since = timezone.now() - timedelta(days=1)
-    written_today = Letter.objects.filter(
-        sender_email_canonical=canonical, created_at__gte=since
-    ).count()
-    if written_today >= settings.LETTERS_DAILY_CAP_PER_SENDER:
+    # Every submission counts, a repeat of a letter already written included: a repeat sends
+    # its confirmation email again, so it is as much a use of the sender's mailbox as a new one.
+    daily = settings.LETTERS_DAILY_CAP_PER_SENDER
+    if daily > 0 and not rate_limit_hit(
+        key=f"letter-sender-day:{canonical}", rates=[Rate(daily, DAY_SECONDS)]
+    ):
         raise LetterLimitExceeded
 
 
@@ -160,10 +165,25 @@ def letter_create(
         existing = letter_existing(draft=draft, sender_canonical=sender_canonical)
         if existing is None:
             raise
-        if existing.status == Letter.Status.AWAITING_CONFIRMATION:
+        if existing.status == Letter.Status.AWAITING_CONFIRMATION and confirmation_again_allowed(
+            letter=existing
+        ):
             confirmation_email_enqueue(existing.pk)
         return existing, False
     return letter, True
+
+
+def confirmation_again_allowed(*, letter: Letter) -> bool:
+    """Whether one more confirmation email of this letter may go today (a repeat submission)."""
+    limit = settings.LETTERS_CONFIRMATION_EMAILS_PER_DAY
+    if limit <= 0:
+        return True
+    # The first email went when the letter was written: repeats get the rest of the day's.
+    if limit == 1:
+        return False
+    return rate_limit_hit(
+        key=f"letter-confirm-mail:{letter.pk}", rates=[Rate(limit - 1, DAY_SECONDS)]
+    )
 
 
 def letter_existing(*, draft: LetterDraft, sender_canonical: str) -> Letter | None:
@@ -314,19 +334,26 @@ def letters_send_pending() -> OutboxResult:
     totals = dict.fromkeys(("sent", "not_needed", "deferred", "retrying", "given_up"), 0)
     wake_at: datetime | None = None
     while True:
-        with transaction.atomic():
-            letter = (
-                Letter.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("template")
-                .filter(status=Letter.Status.QUEUED)
-                # A queued letter without a time (queued by hand) is due too: never stranded.
-                .filter(Q(send_after__lte=timezone.now()) | Q(send_after__isnull=True))
-                .order_by(F("send_after").asc(nulls_first=True), "pk")
-                .first()
-            )
-            if letter is None:
-                break
-            outcome = _letter_send_attempt(letter)
+        mailer = mail.mailers.default
+        try:
+            with transaction.atomic():
+                letter = (
+                    Letter.objects.select_for_update(skip_locked=True, of=("self",))
+                    .select_related("template")
+                    .filter(status=Letter.Status.QUEUED)
+                    # A queued letter without a time (queued by hand) is due too: never stranded.
+                    .filter(Q(send_after__lte=timezone.now()) | Q(send_after__isnull=True))
+                    .order_by(F("send_after").asc(nulls_first=True), "pk")
+                    .first()
+                )
+                if letter is None:
+                    break
+                outcome = _letter_send_attempt(letter, mailer=mailer)
+        finally:
+            # Closed after the commit: SMTP's QUIT and its answer stay out of the duplicate
+            # window (a failed send gets a fresh connection for the next letter).
+            with contextlib.suppress(Exception):
+                mailer.close()
         totals[outcome] += 1
         if outcome in ("deferred", "retrying") and letter.send_after is not None:
             wake_at = letter.send_after if wake_at is None else min(wake_at, letter.send_after)
@@ -336,8 +363,11 @@ def letters_send_pending() -> OutboxResult:
     return OutboxResult(**totals)
 
 
-def _letter_send_attempt(letter: Letter) -> str:
-    """Send one locked, queued letter: "sent", "deferred", "retrying" or "given_up"."""
+def _letter_send_attempt(letter: Letter, *, mailer: BaseEmailBackend) -> str:
+    """Send one locked, queued letter: "sent", "deferred", "retrying" or "given_up".
+
+    The mailer is opened here and left open: the caller closes it after the commit.
+    """
     now = timezone.now()
     hour = now.replace(minute=0, second=0, microsecond=0)
     if not recipient_hour_slot_take(address=letter.recipient_email_canonical, now=now):
@@ -350,7 +380,8 @@ def _letter_send_attempt(letter: Letter) -> str:
     letter.attempts = attempt
     try:
         message = letter_message_build(letter)
-        message.send()
+        mailer.open()
+        mailer.send_messages([message])
     except Exception as error:  # noqa: BLE001 - any provider failure is retried, then reported
         logger.warning("Letter %s: sending attempt %s failed: %s", letter.pk, attempt, error)
         # Give the hour's slot back: nothing was sent.

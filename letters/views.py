@@ -1,4 +1,5 @@
 import logging
+from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
@@ -9,7 +10,8 @@ from django.utils import translation
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_safe
 
-from campaign.lib.ratelimit import client_ip, ip_hash, rate_limit_hit, rate_parse
+from campaign.lib.clients import client_ip, ip_hash
+from campaign.lib.ratelimit import rate_limit_hit, rate_parse
 from letters.forms import LetterForm, PostcodeForm, RecipientSearchForm
 from letters.models import Letter, LetterTemplate, Recipient, ReplyCheck
 from letters.replies import ReplyOutcome, reply_record
@@ -287,7 +289,7 @@ def letter_reply(request: HttpRequest, token: str) -> HttpResponse:
     records nothing lasting: each of its clicks comes from the same email, so the sender's own
     click afterwards replaces it.
     """
-    context: dict = {"link_days": settings.LETTERS_REPLY_LINK_DAYS}
+    context: dict[str, Any] = {"link_days": settings.LETTERS_REPLY_LINK_DAYS}
     try:
         letter_id, ask, answer = reply_token_read(token)
     except TokenExpired:

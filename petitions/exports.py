@@ -130,7 +130,7 @@ def signatures_export(
     user: Any = None,
     source: str = ExportLog.Source.ADMIN,
     petition: Petition | None = None,
-    filters: dict | None = None,
+    filters: dict[str, Any] | None = None,
     consented_only: bool = False,
 ) -> tuple[Iterator[bytes], ExportLog]:
     """Start an export of the queryset's signatures as CSV; logged now, row count at the end."""
@@ -207,7 +207,9 @@ def counts_by_country(*, petition: Petition | None = None) -> list[tuple[str, st
         rows.setdefault((slug, country), [0, 0])[0] = n
     for slug, country, n in counters.values_list("petition__slug", "country", "count"):
         rows.setdefault((slug, country), [0, 0])[1] = n
-    return [(slug, country, *numbers) for (slug, country), numbers in sorted(rows.items())]
+    return [
+        (slug, country, numbers[0], numbers[1]) for (slug, country), numbers in sorted(rows.items())
+    ]
 
 
 COUNT_HEADERS = {

@@ -195,8 +195,9 @@ class SignatureForm(forms.Form):
 
     def started_renew(self) -> None:
         """The form shown again carries a fresh started value, so sending it again works."""
-        self.data = self.data.copy()
-        self.data["started"] = started_token_make(time.time(), binding=self.binding)
+        data = dict(self.data.items())
+        data["started"] = started_token_make(time.time(), binding=self.binding)
+        self.data = data
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

@@ -231,8 +231,17 @@ class PendingConfirmationEmail(models.Model):
     outbox in batches (services.confirmation_emails_send_pending); signing itself only inserts.
     """
 
+    class Kind(models.TextChoices):
+        CONFIRM = "confirm", "Confirm the signature"
+        # Someone signed again with an address that has signed: its owner is told by email,
+        # and the page says only "check your email" (it tells a stranger nothing).
+        ALREADY_SIGNED = "already_signed", "Already signed"
+
     signature = models.OneToOneField(
         Signature, on_delete=models.CASCADE, primary_key=True, related_name="pending_email"
+    )
+    kind = models.CharField(
+        max_length=20, choices=Kind, default=Kind.CONFIRM, db_default=Kind.CONFIRM
     )
     queued_at = models.DateTimeField(default=timezone.now)
     send_after = models.DateTimeField(

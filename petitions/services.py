@@ -4,6 +4,8 @@ The count design (why a flag per row and a refresher, not a counter updated on e
 signature) is explained at the top of petitions/models.py and in docs/petitions.md.
 """
 
+import hashlib
+import hmac
 import logging
 import threading
 import time
@@ -23,7 +25,7 @@ from django.utils import timezone, translation
 from campaign.lib.canonical import email_canonical
 from campaign.lib.emails import email_build
 from campaign.lib.logs import request_id_bound, request_id_current
-from campaign.lib.ratelimit import rate_limits_purge
+from campaign.lib.ratelimit import Rate, rate_limit_hit, rate_limits_purge
 from petitions.consent import CURRENT_CONSENT_VERSION
 from petitions.models import (
     CountryCount,
@@ -37,6 +39,8 @@ from petitions.moderation import signatures_delete
 from petitions.tokens import confirm_token_make, withdraw_token_make
 
 logger = logging.getLogger(__name__)
+
+DAY_SECONDS = 24 * 60 * 60
 
 # How many new signatures one refresh counts at most; the next refresh takes the rest.
 REFRESH_BATCH = 50_000
@@ -126,18 +130,28 @@ def signature_create(
         ).first()
         if existing is None:
             continue
-        if existing.confirmed_at is None and existing.invalidated_at is None:
+        if existing.invalidated_at is not None:
+            return SignResult(existing, SignOutcome.ALREADY_SIGNED)
+        if existing.confirmed_at is None:
             confirmation_emails_queue(signature_ids=[existing.pk])
             return SignResult(existing, SignOutcome.ALREADY_PENDING)
+        # The mailbox's owner learns that someone signed again with it; the page does not.
+        confirmation_emails_queue(
+            signature_ids=[existing.pk], kind=PendingConfirmationEmail.Kind.ALREADY_SIGNED
+        )
         return SignResult(existing, SignOutcome.ALREADY_SIGNED)
     raise RuntimeError("A signature kept disappearing between its insert and its look-up.")
 
 
-def confirmation_emails_queue(*, signature_ids: list[int]) -> None:
-    """Queue (again) the confirmation emails of signatures already stored."""
+def confirmation_emails_queue(
+    *,
+    signature_ids: list[int],
+    kind: PendingConfirmationEmail.Kind = PendingConfirmationEmail.Kind.CONFIRM,
+) -> None:
+    """Queue (again) the confirmation emails of signatures already stored (at most one each)."""
     PendingConfirmationEmail.objects.bulk_create(
         [
-            PendingConfirmationEmail(signature_id=pk, request_id=request_id_current())
+            PendingConfirmationEmail(signature_id=pk, kind=kind, request_id=request_id_current())
             for pk in signature_ids
         ],
         ignore_conflicts=True,
@@ -209,6 +223,45 @@ def _confirmation_email_build(signature: Signature) -> EmailMessage:
     return email_build(name="petition-confirm", context=context, to=[signature.email])
 
 
+def already_signed_email_build(signature: Signature) -> EmailMessage:
+    """The email telling an address's owner that someone signed again with it."""
+    with translation.override(signature.language):
+        withdraw_path = reverse(
+            "petitions:withdraw", kwargs={"token": withdraw_token_make(signature.pk)}
+        )
+        context = {
+            "signature": signature,
+            "petition": signature.petition,
+            "withdraw_url": settings.SITE_URL + withdraw_path,
+            "petition_url": settings.SITE_URL + signature.petition.get_absolute_url(),
+        }
+        return email_build(name="petition-already-signed", context=context, to=[signature.email])
+
+
+def mailbox_daily_key(signature: Signature) -> str:
+    """The rate-limit key of one mailbox on one petition (a salted hash, not the address)."""
+    digest = hmac.new(
+        settings.PETITION_IP_SALT.encode(),
+        f"mailbox:{signature.email_canonical}".encode(),
+        hashlib.sha256,
+    ).hexdigest()
+    return f"petition-mail:{signature.petition_id}:{digest}"
+
+
+def mailbox_daily_slot_take(signature: Signature) -> bool:
+    """Count one email to this mailbox for this petition today; False when today's are used up.
+
+    Counted when an email is first tried, so the count is of emails sent (a failed first try
+    keeps its place through its retries). The count lives in the rate-limit table, a leaf lock:
+    the drain holds its outbox rows, and moderation's delete, which cascades into those rows,
+    never touches it, so no lock-order cycle.
+    """
+    limit = settings.PETITION_EMAILS_PER_ADDRESS_PER_DAY
+    if limit <= 0:
+        return True
+    return rate_limit_hit(key=mailbox_daily_key(signature), rates=[Rate(limit, DAY_SECONDS)])
+
+
 # A failed send is tried again after these delays, then given up (and logged as an error).
 CONFIRMATION_RETRY_DELAYS = (
     timedelta(minutes=1),
@@ -226,6 +279,8 @@ class OutboxResult:
     not_needed: int = 0
     retrying: int = 0
     given_up: int = 0
+    # Not sent: the mailbox had its PETITION_EMAILS_PER_ADDRESS_PER_DAY for this petition.
+    capped: int = 0
 
 
 def confirmation_emails_send_pending(*, batch: int = CONFIRMATION_BATCH) -> OutboxResult:
@@ -236,7 +291,7 @@ def confirmation_emails_send_pending(*, batch: int = CONFIRMATION_BATCH) -> Outb
     and deleted in one transaction: if the process dies mid-batch, the batch is sent again
     (at least once, never lost).
     """
-    totals = dict.fromkeys(("sent", "not_needed", "retrying", "given_up"), 0)
+    totals = dict.fromkeys(("sent", "not_needed", "retrying", "given_up", "capped"), 0)
     next_retry: datetime | None = None
     while True:
         with transaction.atomic():
@@ -267,10 +322,19 @@ def confirmation_emails_send_pending(*, batch: int = CONFIRMATION_BATCH) -> Outb
 def _confirmation_email_attempt(pending: PendingConfirmationEmail) -> str:
     """Send one queued email: "sent", "not_needed", "retrying" (rescheduled) or "given_up"."""
     signature = pending.signature
-    if signature.confirmed_at is not None or signature.invalidated_at is not None:
+    if pending.kind == PendingConfirmationEmail.Kind.ALREADY_SIGNED:
+        needed = signature.confirmed_at is not None and signature.invalidated_at is None
+        build = already_signed_email_build
+    else:
+        needed = signature.confirmed_at is None and signature.invalidated_at is None
+        build = confirmation_email_build
+    if not needed:
         return "not_needed"
+    if pending.attempts == 0 and not mailbox_daily_slot_take(signature):
+        logger.info("Signature %s: today's emails to this address are used up", pending.pk)
+        return "capped"
     try:
-        confirmation_email_build(signature).send()
+        build(signature).send()
     except Exception:
         logger.exception("The confirmation email of signature %s failed", pending.pk)
         if pending.attempts >= len(CONFIRMATION_RETRY_DELAYS):

@@ -8,14 +8,16 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from campaign import share_card
+from campaign.lib.clients import client_ip, ip_hash
 from campaign.lib.pagecache import page_cache, rendering_for_cache, value_cached
-from campaign.lib.ratelimit import client_ip, ip_hash, rate_limit_hit
+from campaign.lib.ratelimit import rate_limit_hit
 from campaign.selectors import appeal_in_language, campaign_identity
 from petitions import selectors, services
 from petitions.forms import STARTED_HOLE, SignatureForm, request_form_binding, started_value
@@ -59,7 +61,7 @@ SHARE_LABELS = {
     ShareCount.Channel.FACEBOOK: "Facebook",
     ShareCount.Channel.WHATSAPP: "WhatsApp",
     ShareCount.Channel.TELEGRAM: "Telegram",
-    ShareCount.Channel.EMAIL: "Email",
+    ShareCount.Channel.EMAIL: gettext_lazy("Email"),
 }
 
 
@@ -70,7 +72,7 @@ def tracked_url(url: str, *, channel: str, slug: str) -> str:
     return f"{url}?{query}"
 
 
-def share_links(petition: Petition) -> dict:
+def share_links(petition: Petition) -> dict[str, Any]:
     """Plain share links, each with its channel's tracking parameters: no third-party script
     runs on our pages."""
     url = settings.SITE_URL + petition.get_absolute_url()
@@ -173,7 +175,10 @@ def petition_sign(request: HttpRequest, slug: str) -> HttpResponse:
         page_petition = get_object_or_404(selectors.petition_for_page(slug=slug))
         return render_petition(request, page_petition, form, status=400)
     data = form.cleaned_data
-    result = services.signature_create(
+    # Whatever the outcome (new, not yet confirmed, already signed) the page is the same
+    # "check your email": it must not tell a stranger whether an address has signed. The
+    # address's owner learns it from the email.
+    services.signature_create(
         petition=petition,
         name=data["name"],
         email=data["email"],
@@ -185,19 +190,14 @@ def petition_sign(request: HttpRequest, slug: str) -> HttpResponse:
         consent_text_version=form.consent_text_version,
         language=translation.get_language(),
     )
-    thanks = reverse("petitions:thanks", kwargs={"slug": petition.slug})
-    return redirect(f"{thanks}?{urlencode({'result': result.outcome.value})}")
+    return redirect("petitions:thanks", slug=petition.slug)
 
 
 @require_safe
 def petition_thanks(request: HttpRequest, slug: str) -> HttpResponse:
     petition = get_object_or_404(selectors.petition_list(), slug=slug)
-    outcome = request.GET.get("result", services.SignOutcome.CREATED.value)
-    if outcome not in {choice.value for choice in services.SignOutcome}:
-        outcome = services.SignOutcome.CREATED.value
     context = {
         "petition": petition,
-        "outcome": outcome,
         "share": share_links(petition),
         "letters_url": letters_url(),
         "days": settings.PETITION_CONFIRMATION_DAYS,

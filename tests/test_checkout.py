@@ -25,19 +25,20 @@ import requests
 from campaign.devdb import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT = [
-    "campaign",
-    "petitions",
-    "letters",
-    "templates",
-    "static",
-    "fixtures",
-    "manage.py",
-    "Makefile",
-    "pyproject.toml",
-    "requirements.lock",
-    "requirements-dev.lock",
-]
+# What a checkout has, less what this one made or keeps for itself (its environment, database,
+# caches) and what the commands do not need.
+LEFT_OUT = shutil.ignore_patterns(
+    ".git",
+    ".venv",
+    ".devdb",
+    ".env",
+    "__pycache__",
+    ".*_cache",
+    "staticfiles",
+    "test-results",
+    "tests",
+    "bench",
+)
 PASSWORD = "a-long-organiser-passphrase-7"
 
 
@@ -45,12 +46,7 @@ PASSWORD = "a-long-organiser-passphrase-7"
 def checkout() -> Iterator[Path]:
     folder = Path(tempfile.mkdtemp(prefix="campaign-checkout-"))
     folder.chmod(0o755)
-    for name in PROJECT:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, folder / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, folder / name)
+    shutil.copytree(ROOT, folder, ignore=LEFT_OUT, dirs_exist_ok=True)
     (folder / ".venv").symlink_to(Path(sys.prefix))
     yield folder
     pid_file = folder / ".devdb" / "data" / "postmaster.pid"

@@ -6,6 +6,7 @@ check refuses and how to fix it.
 
 import ast
 import gettext
+import io
 import os
 import re
 import shutil
@@ -36,11 +37,22 @@ TEMPLATES_NOT_CHECKED = ("admin/", "emails/letter-body.")
 ALLOWED_TEXT = {"X", "Facebook", "WhatsApp", "Telegram", "Bluesky", "Mastodon", "LinkedIn"}
 
 # Attributes whose values a person reads or hears.
-READ_ATTRIBUTES = {"alt", "title", "placeholder", "aria-label", "aria-description", "content"}
+READ_ATTRIBUTES = {
+    "alt",
+    "title",
+    "placeholder",
+    "aria-label",
+    "aria-description",
+    "aria-valuetext",
+    "content",
+    "data-label",  # shown by CSS in stacked tables
+}
 # <meta content> is read only for these names and properties.
 READ_META = {"description", "og:title", "og:description", "twitter:title", "twitter:description"}
 
 HOLE = "\x00"  # where a template tag or variable was: never text of its own
+# A CSS class or similar name put into an attribute by a block ("wrap-wide").
+IDENTIFIER = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)+$")
 
 
 def template_text(source: str) -> str:
@@ -73,23 +85,45 @@ def is_text(value: str) -> bool:
     """Letters a person reads, once holes, numbers, punctuation and allowed names are gone."""
     for piece in value.split(HOLE):
         piece = " ".join(piece.split())
-        if piece in ALLOWED_TEXT:
+        if piece in ALLOWED_TEXT or IDENTIFIER.match(piece):
             continue
         if any(char.isalpha() for char in piece):
             return True
     return False
 
 
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+
+
 class _TextCollector(HTMLParser):
-    def __init__(self) -> None:
+    """Text a person reads. With `skip_other_languages`, not the text of an element whose
+    `lang` differs from the page's (the campaign's English documents on a French page)."""
+
+    def __init__(self, *, skip_other_languages: bool = False) -> None:
         super().__init__(convert_charrefs=True)
         self.found: list[str] = []
-        self._raw = 0  # inside <script> or <style>
+        self._raw = 0  # inside <script>, <style> or <code> (code shown as it is, not words)
+        self._skip_other_languages = skip_other_languages
+        self._page_language = ""
+        self._open: list[tuple[str, bool]] = []  # (tag, in another language)
+
+    def _foreign(self) -> bool:
+        return any(foreign for _, foreign in self._open)
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
-        if tag in ("script", "style"):
-            self._raw += 1
         values = dict(attrs)
+        if tag == "html":
+            self._page_language = values.get("lang") or ""
+        elif tag not in VOID:
+            language = values.get("lang")
+            foreign = bool(
+                self._skip_other_languages and language and language != self._page_language
+            )
+            self._open.append((tag, foreign))
+        if self._foreign():
+            return
+        if tag in ("script", "style", "code"):
+            self._raw += 1
         for name, value in attrs:
             if name not in READ_ATTRIBUTES or value is None:
                 continue
@@ -104,17 +138,21 @@ class _TextCollector(HTMLParser):
             self.found.append(values["value"])
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style"):
+        if tag in ("script", "style", "code") and not self._foreign():
             self._raw = max(0, self._raw - 1)
+        for index in range(len(self._open) - 1, -1, -1):
+            if self._open[index][0] == tag:
+                del self._open[index:]
+                break
 
     def handle_data(self, data: str) -> None:
-        if not self._raw and is_text(data):
+        if not self._raw and not self._foreign() and is_text(data):
             self.found.append(data)
 
 
-def visible_strings(html: str) -> list[str]:
+def visible_strings(html: str, *, skip_other_languages: bool = False) -> list[str]:
     """Text nodes and read attributes of an HTML page (or template, with holes)."""
-    collector = _TextCollector()
+    collector = _TextCollector(skip_other_languages=skip_other_languages)
     collector.feed(html)
     collector.close()
     return [" ".join(s.strip(HOLE + " \n\t").replace(HOLE, " … ").split()) for s in collector.found]
@@ -205,6 +243,13 @@ def catalogue_read(path: Path) -> Catalog:
         return read_po(file, abort_invalid=True)
 
 
+def template_read(path: Path) -> Catalog:
+    """A .pot file: its header is a template (nplurals=INTEGER), so only the messages count."""
+    text = path.read_text()
+    text = text.replace("nplurals=INTEGER; plural=EXPRESSION;", "nplurals=2; plural=(n != 1);")
+    return read_po(io.StringIO(text), abort_invalid=True)
+
+
 MAKEMESSAGES_OPTIONS = ("--ignore=tests", "--ignore=bench", "--ignore=staticfiles")
 
 
@@ -234,7 +279,7 @@ def extracted(domain: str) -> Catalog:
             check=True,
             capture_output=True,
         )
-        return catalogue_read(copy / "locale" / f"{domain}.pot")
+        return template_read(copy / "locale" / f"{domain}.pot")
 
 
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdifr]|%[sdifr]|\{\w*\}")

@@ -5,15 +5,12 @@ fixed time window: atomic in the database, so the limit holds across gunicorn wo
 hosts, and only attempts from the same address ever touch the same row.
 """
 
-import hashlib
-import hmac
 import re
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
 from django.db import connection
-from django.http import HttpRequest
 from django.utils import timezone
 
 from campaign.models import RateLimitHit
@@ -38,28 +35,6 @@ def rate_parse(value: str) -> Rate:
     if seconds <= 0:
         raise ValueError(f"The window of {value!r} must be longer than 0 seconds.")
     return Rate(limit=int(limit), seconds=seconds)
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The client's address: from X-Forwarded-For only behind a configured trusted proxy.
-
-    With N trusted proxies, each appends the address it received from, so the Nth entry from
-    the right is the one our own first proxy saw; anything left of it the client could forge.
-    """
-    remote = request.META.get("REMOTE_ADDR", "") or ""
-    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
-    if proxies <= 0:
-        return remote
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    forwarded = [part for part in forwarded if part]
-    if len(forwarded) < proxies:
-        return forwarded[0] if forwarded else remote
-    return str(forwarded[-proxies])
-
-
-def ip_hash(ip: str) -> str:
-    """A salted HMAC of the address: enough to group abuse, not to recover the address."""
-    return hmac.new(settings.PETITION_IP_SALT.encode(), ip.encode(), hashlib.sha256).hexdigest()
 
 
 def window_start(now: datetime, seconds: int) -> datetime:

@@ -21,7 +21,7 @@ def entries(text: str) -> list[str]:
 
 def postcode_lookup(postcode: Postcode) -> Area:
     # The directory is small (hundreds to a few thousand): a scan of the rows that have postcodes
-    # is simpler than a prefix index that SQLite (development) and PostgreSQL would both serve.
+    # is simpler than a prefix index.
     best: dict[int, list[Recipient]] = {}
     for recipient in Recipient.objects.filter(is_active=True).exclude(postcodes=""):
         lengths = [len(e) for e in entries(recipient.postcodes) if postcode.compact.startswith(e)]

@@ -3,6 +3,8 @@
 // JavaScript the share links still work and the link can be selected and copied by hand.
 (function () {
   "use strict";
+  // Django's JavaScript catalogue (jsi18n), loaded before this script; English without it.
+  var gettext = window.gettext || function (text) { return text; };
   var boxes = document.querySelectorAll("[data-share]");
 
   function count(box, channel, event) {
@@ -35,11 +37,11 @@
       copy.hidden = false;
       copy.addEventListener("click", function () {
         navigator.clipboard.writeText(input.value).then(function () {
-          status.textContent = "Link copied.";
+          status.textContent = gettext("Link copied.");
           count(box, "copy", "share");
         }, function () {
           input.select();
-          status.textContent = "Select the link and copy it.";
+          status.textContent = gettext("Select the link and copy it.");
         });
       });
     }

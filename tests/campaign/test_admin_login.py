@@ -50,14 +50,14 @@ def test_the_lockout_is_per_username_and_address(client, staff):
 
 
 def test_forwarded_for_is_ignored_without_a_trusted_proxy(client, staff, settings):
-    settings.TRUSTED_PROXY_COUNT = 0
+    settings.TRUSTED_PROXY_NETWORKS = []
     for i in range(5):
         attempt(client, "wrong", HTTP_X_FORWARDED_FOR=f"192.0.2.{i}")
     assert attempt(client, "right-password", HTTP_X_FORWARDED_FOR="192.0.2.99").status_code == 429
 
 
 def test_forwarded_for_is_used_behind_a_trusted_proxy(client, staff, settings):
-    settings.TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXY_NETWORKS = ["10.0.0.0/8"]
     for _ in range(5):
         attempt(client, "wrong", ip="10.0.0.1", HTTP_X_FORWARDED_FOR="192.0.2.1")
     assert (

@@ -21,9 +21,15 @@ import pytest
 from django.db import connection
 
 from campaign.devdb import Cluster, cluster_start
-from letters.models import Letter, PendingLetterConfirmation
+from letters.models import Letter, LetterTemplate, PendingLetterConfirmation
 from letters.services import letter_create
-from tests.letters.test_outbox import draft_for, fast_forward, make_letter
+from tests.letters.test_outbox import (
+    CONFIRMATION_TASK,
+    deferred,
+    draft_for,
+    fast_forward,
+    make_letter,
+)
 from tests.smtp_fake import FakeSMTP
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -133,6 +139,17 @@ class Worker:
 
 
 @pytest.fixture
+def template(db) -> LetterTemplate:
+    """A letter of its own (quicker than loading the campaign's fixtures)."""
+    return LetterTemplate.objects.create(
+        slug="release-the-maps",
+        name="Release the maps",
+        subject="Release the maps",
+        body="Dear {recipient_name},\n\nPlease act.\n\n{sender_name}",
+    )
+
+
+@pytest.fixture
 def smtp() -> Iterator[FakeSMTP]:
     server = FakeSMTP().start()
     yield server
@@ -201,6 +218,8 @@ def test_finding_2_the_confirmation_email_arrives_once_the_provider_is_back(
         lambda: PendingLetterConfirmation.objects.filter(letter=letter, attempts=1).exists(),
         "the first attempt to fail",
     )
+    # The worker queued a drain for the retry (just after committing the attempt).
+    wait_until(lambda: deferred(CONFIRMATION_TASK), "the retry's drain to be queued")
     assert smtp.received == []
 
     smtp.down = False
@@ -255,15 +274,21 @@ def test_finding_12_the_worker_waits_through_a_database_restart_and_sends(smtp, 
         worker = Worker(env, tmp_path / "worker.log").start()
         worker.wait_for_log("Starting worker")
 
+        # Idle: the database goes away while the worker polls for tasks.
+        cluster.stop()  # a fast shutdown, as `pg_ctl stop`: clients are cut off
+        worker.wait_for_log("The database is unavailable")
+        cluster = cluster_start(folder=folder, port=cluster.port, fast=True)
+        worker.wait_for_log("The database is reachable again")
+
         # Busy: the database goes away while the worker is sending a letter.
         smtp.stall = 3.0
         busy_id = write_and_confirm(env, "a@example.org")
         smtp.wait_for(1, TIMEOUT)
-        cluster.stop()  # a fast shutdown, as `pg_ctl stop`: clients are cut off
+        cluster.stop()
         # It logs, waits, tries again (and again), and stays up.
-        worker.wait_for_log("The database is unavailable", count=2)
+        worker.wait_for_log("The database is unavailable", count=3)
         cluster = cluster_start(folder=folder, port=cluster.port, fast=True)
-        worker.wait_for_log("The database is reachable again")
+        worker.wait_for_log("The database is reachable again", count=2)
         assert worker.alive
 
         # What it was sending goes out again, and a letter confirmed now goes out too.

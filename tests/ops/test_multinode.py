@@ -2,7 +2,7 @@
 
 Two gunicorn nodes on two ports, one PostgreSQL (the test database), one Redis (the shared
 cache), one worker sending through SMTP (a fake server on loopback), and two schedulers. The
-nodes trust X-Forwarded-For from loopback (TRUSTED_PROXY_COUNT=1, as behind Caddy), so each
+nodes trust X-Forwarded-For from loopback (TRUSTED_PROXY_NETWORKS, as behind Caddy), so each
 test client can come from an address of its own.
 """
 
@@ -76,7 +76,6 @@ def topology(django_db_setup, django_db_blocker) -> Iterator[Topology]:
                 SMTP_USE_TLS="false",
                 SMTP_USER="",
                 SMTP_PASSWORD="",
-                TRUSTED_PROXY_COUNT="1",
                 TRUSTED_PROXY_NETWORKS="127.0.0.1/32",
                 PETITION_MIN_FILL_SECONDS="0",
                 PETITION_COUNT_REFRESH_SECONDS="1",

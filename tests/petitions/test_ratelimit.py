@@ -3,7 +3,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.test import RequestFactory
 
-from campaign.lib.ratelimit import Rate, client_ip, ip_hash, rate_limit_hit, rate_parse
+from campaign.lib.clients import client_ip, ip_hash
+from campaign.lib.ratelimit import Rate, rate_limit_hit, rate_parse
 
 
 @pytest.mark.parametrize(
@@ -50,14 +51,19 @@ def test_a_limit_of_zero_turns_the_limit_off(settings, django_assert_num_queries
 
 
 def test_forwarded_for_is_ignored_without_a_trusted_proxy(settings):
-    settings.TRUSTED_PROXY_COUNT = 0
+    settings.TRUSTED_PROXY_NETWORKS = []
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9")
     assert client_ip(request) == "10.0.0.1"
 
 
-@pytest.mark.parametrize(("proxies", "expected"), [(1, "198.51.100.2"), (2, "203.0.113.9")])
-def test_forwarded_for_is_read_from_the_right_behind_trusted_proxies(settings, proxies, expected):
-    settings.TRUSTED_PROXY_COUNT = proxies
+@pytest.mark.parametrize(
+    ("networks", "expected"),
+    [(["10.0.0.0/8"], "198.51.100.2"), (["10.0.0.0/8", "198.51.100.0/24"], "203.0.113.9")],
+)
+def test_forwarded_for_is_read_from_the_right_up_to_the_first_untrusted_hop(
+    settings, networks, expected
+):
+    settings.TRUSTED_PROXY_NETWORKS = networks
     request = RequestFactory().get(
         "/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9, 198.51.100.2"
     )

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from letters.replies import reply_asks_send
@@ -9,7 +11,7 @@ class Command(BaseCommand):
         "week after a “not yet”. Run it daily (or every hour) from a scheduler."
     )
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         result = reply_asks_send()
         self.stdout.write(
             f"{result.asked} asked, {result.asked_again} asked again, {result.failed} failed"
