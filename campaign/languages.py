@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import get_script_prefix, get_urlconf, is_valid_path, translate_url
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.formats import get_format
 from django.utils.functional import SimpleLazyObject
 
 
@@ -97,9 +98,12 @@ def page_alternates(request: HttpRequest) -> list[Alternate]:
 
 
 def alternates(request: HttpRequest) -> dict[str, object]:
-    """Template context: `language_alternates`, worked out only if a template reads it, and
-    `document_language`, the language the campaign's documents are in (for `lang`)."""
+    """Template context: `language_alternates`, worked out only if a template reads it,
+    `document_language`, the language the campaign's documents are in (for `lang`), and the
+    page language's thousand separator."""
     return {
         "language_alternates": SimpleLazyObject(lambda: page_alternates(request)),
         "document_language": settings.LANGUAGE_CODE,
+        # For scripts that write numbers as the page does (petition-counter.js).
+        "thousand_separator": get_format("THOUSAND_SEPARATOR"),
     }

@@ -1,5 +1,6 @@
 """Writing, confirming, sending and tracking letters; importing recipients."""
 
+import contextlib
 import csv
 import io
 import logging
@@ -9,8 +10,10 @@ from email.utils import formataddr, parseaddr
 from typing import Any
 
 from django.conf import settings
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, make_msgid
+from django.core.mail.backends.base import BaseEmailBackend
 from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -350,19 +353,26 @@ def letters_send_pending() -> OutboxResult:
     totals = dict.fromkeys(("sent", "not_needed", "deferred", "retrying", "given_up"), 0)
     wake_at: datetime | None = None
     while True:
-        with transaction.atomic():
-            letter = (
-                Letter.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("template")
-                .filter(status=Letter.Status.QUEUED)
-                # A queued letter without a time (queued by hand) is due too: never stranded.
-                .filter(Q(send_after__lte=timezone.now()) | Q(send_after__isnull=True))
-                .order_by(F("send_after").asc(nulls_first=True), "pk")
-                .first()
-            )
-            if letter is None:
-                break
-            outcome = _letter_send_attempt(letter)
+        mailer = mail.mailers.default
+        try:
+            with transaction.atomic():
+                letter = (
+                    Letter.objects.select_for_update(skip_locked=True, of=("self",))
+                    .select_related("template")
+                    .filter(status=Letter.Status.QUEUED)
+                    # A queued letter without a time (queued by hand) is due too: never stranded.
+                    .filter(Q(send_after__lte=timezone.now()) | Q(send_after__isnull=True))
+                    .order_by(F("send_after").asc(nulls_first=True), "pk")
+                    .first()
+                )
+                if letter is None:
+                    break
+                outcome = _letter_send_attempt(letter, mailer=mailer)
+        finally:
+            # Closed after the commit: SMTP's QUIT and its answer stay out of the duplicate
+            # window (a failed send gets a fresh connection for the next letter).
+            with contextlib.suppress(Exception):
+                mailer.close()
         totals[outcome] += 1
         if outcome in ("deferred", "retrying") and letter.send_after is not None:
             wake_at = letter.send_after if wake_at is None else min(wake_at, letter.send_after)
@@ -372,8 +382,11 @@ def letters_send_pending() -> OutboxResult:
     return OutboxResult(**totals)
 
 
-def _letter_send_attempt(letter: Letter) -> str:
-    """Send one locked, queued letter: "sent", "deferred", "retrying" or "given_up"."""
+def _letter_send_attempt(letter: Letter, *, mailer: BaseEmailBackend) -> str:
+    """Send one locked, queued letter: "sent", "deferred", "retrying" or "given_up".
+
+    The mailer is opened here and left open: the caller closes it after the commit.
+    """
     now = timezone.now()
     hour = now.replace(minute=0, second=0, microsecond=0)
     if not recipient_hour_slot_take(address=letter.recipient_email_canonical, now=now):
@@ -386,7 +399,8 @@ def _letter_send_attempt(letter: Letter) -> str:
     letter.attempts = attempt
     try:
         message = letter_message_build(letter)
-        message.send()
+        mailer.open()
+        mailer.send_messages([message])
     except Exception as error:  # noqa: BLE001 - any provider failure is retried, then reported
         logger.warning("Letter %s: sending attempt %s failed: %s", letter.pk, attempt, error)
         # Give the hour's slot back: nothing was sent.

@@ -10,8 +10,17 @@
   if (!counters.length || !window.fetch) {
     return;
   }
-  // Numbers as the page's language writes them ("15 000" in French), as the server does.
-  var format = new Intl.NumberFormat(document.documentElement.lang || undefined);
+  // Numbers as the page writes them ("15 000" in French), with the separator the page gives:
+  // browsers' own locale data differs (Chromium has none for Azerbaijani).
+  function formatter(counter) {
+    var separator = counter.getAttribute("data-thousand-separator");
+    if (separator === null) {
+      return new Intl.NumberFormat(document.documentElement.lang || undefined);
+    }
+    return {
+      format: function (n) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, separator); }
+    };
+  }
   // Django's JavaScript catalogue (jsi18n), loaded before this script; English without it.
   var gettext = window.gettext || function (text) { return text; };
   var ngettext = window.ngettext || function (one, many, n) { return n === 1 ? one : many; };
@@ -44,6 +53,7 @@
     var progress = counter.querySelector("[data-progress]");
     var fill = counter.querySelector("[data-progress-fill]");
     var original = counter.querySelector("[data-original-goal]");
+    var format = formatter(counter);
     var countText = format.format(data.count);
     var goalText = format.format(data.goal);
     var changed = countEl && countEl.textContent !== countText;

@@ -13,7 +13,7 @@ from io import StringIO
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult, get_date_max
 
@@ -338,3 +338,36 @@ def test_a_letter_queued_without_a_time_is_due(template, mp, flaky_mailer):
     assert letters_send_pending().sent == 1
     letter.refresh_from_db()
     assert letter.status == Letter.Status.SENT
+
+
+class RecordsWhenClosed(FlakyBackend):
+    """A provider with a connection, as SMTP's: notes whether the letter's transaction was still
+    open when the connection closed (for SMTP: when QUIT was sent and its answer awaited)."""
+
+    closed_in_transaction: list[bool] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.connected = False
+
+    def open(self):
+        if self.connected:
+            return False
+        self.connected = True
+        return True
+
+    def close(self):
+        if self.connected:
+            RecordsWhenClosed.closed_in_transaction.append(connection.in_atomic_block)
+        self.connected = False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_connection_is_closed_after_the_commit(template, mp, settings):
+    """SMTP's QUIT (and waiting for its answer) is no part of the duplicate window."""
+    settings.MAILERS = {"default": {"BACKEND": f"{__name__}.RecordsWhenClosed"}}
+    make_letter(template, mp)
+    RecordsWhenClosed.closed_in_transaction = []
+    assert letters_send_pending().sent == 1
+    assert RecordsWhenClosed.closed_in_transaction
+    assert not any(RecordsWhenClosed.closed_in_transaction)

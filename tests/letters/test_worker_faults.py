@@ -23,7 +23,13 @@ from django.db import connection
 from campaign.devdb import Cluster, cluster_start
 from letters.models import Letter, LetterTemplate, PendingLetterConfirmation
 from letters.services import letter_create
-from tests.letters.test_outbox import draft_for, fast_forward, make_letter
+from tests.letters.test_outbox import (
+    CONFIRMATION_TASK,
+    deferred,
+    draft_for,
+    fast_forward,
+    make_letter,
+)
 from tests.smtp_fake import FakeSMTP
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -212,6 +218,8 @@ def test_finding_2_the_confirmation_email_arrives_once_the_provider_is_back(
         lambda: PendingLetterConfirmation.objects.filter(letter=letter, attempts=1).exists(),
         "the first attempt to fail",
     )
+    # The worker queued a drain for the retry (just after committing the attempt).
+    wait_until(lambda: deferred(CONFIRMATION_TASK), "the retry's drain to be queued")
     assert smtp.received == []
 
     smtp.down = False

@@ -1,0 +1,89 @@
+"""Documents in their own language: English with a note, or the organisers' translation.
+
+The translations come from a test fixture: the landmine campaign's own fixtures carry none,
+because its organisers provided none.
+"""
+
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from campaign.models import AppealTranslation
+from letters.models import Letter, LetterTemplate
+from letters.services import letter_message_build
+
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "content_translations"
+APPEAL = "urge-armenia-release-the-map-of-landmines"
+PETITION = "release-the-landmine-maps"
+
+
+@pytest.fixture
+def campaign(db) -> None:
+    call_command("load_campaign", verbosity=0)
+
+
+@pytest.fixture
+def translated(campaign) -> None:
+    call_command("load_campaign", str(TRANSLATIONS), verbosity=0)
+
+
+def test_the_campaigns_own_fixtures_carry_no_translation(campaign):
+    assert AppealTranslation.objects.count() == 0
+    assert not LetterTemplate.objects.exclude(language="en").exists()
+    assert not LetterTemplate.objects.filter(original__isnull=False).exists()
+
+
+def test_a_document_without_a_translation_is_shown_in_english_with_a_note(client, campaign):
+    page = client.get(f"/de/appeals/{APPEAL}/").content.decode()
+    assert "Dieses Dokument ist auf Englisch, so wie die Kampagne es veröffentlicht hat." in page
+    assert '<div class="document" lang="en">' in page
+    assert "Help us to save lives by urging Armenia" in page
+    english = client.get(f"/appeals/{APPEAL}/").content.decode()
+    assert "document-language" not in english
+
+
+@pytest.mark.parametrize("path", [f"/fr/appeals/{APPEAL}/", f"/fr/petitions/{PETITION}/"])
+def test_a_translation_is_shown_marked_as_such_with_its_original(client, translated, path):
+    page = client.get(path).content.decode()
+    assert "TEST : demandez à l’Arménie de publier la carte des mines" in page
+    assert '<div class="document" lang="fr">' in page or 'class="petition-text" lang="fr"' in page
+    assert "TEST : premier paragraphe traduit." in page
+    assert "Traduit de l’anglais par Traductrice de test pour la campagne." in page
+    assert '<a href="#original" hreflang="en">Lire l’original</a>' in page
+    # The original, in English, on the same page.
+    original = page[page.index('id="original"') :]
+    assert 'lang="en"' in original
+    assert "Help us to save lives by urging Armenia" in original
+
+
+def test_other_languages_do_not_show_another_languages_translation(client, translated):
+    page = client.get(f"/ru/appeals/{APPEAL}/").content.decode()
+    assert "TEST :" not in page
+    assert "Этот документ на английском" in page
+
+
+def test_the_letters_page_offers_the_translated_letter_in_its_language(client, translated):
+    page = client.get("/fr/letters/").content.decode()
+    assert 'href="?template=open-letter-fr" aria-current="page" lang="fr"' in page
+    assert "(traduit par Traductrice de test)" in page
+    assert '<a href="/fr/letters/?template=open-letter" hreflang="en">Lire l’original</a>' in page
+    english = client.get("/letters/").content.decode()
+    assert 'href="?template=open-letter" aria-current="page"' in english
+
+
+def test_a_letter_goes_out_in_its_templates_language_not_the_interface(translated):
+    template = LetterTemplate.objects.get(slug="open-letter-fr")
+    letter = Letter.objects.create(
+        template=template,
+        recipient_name="Jane Smith",
+        recipient_email="jane@parliament.example",
+        recipient_email_canonical="jane@parliament.example",
+        sender_name="Ann Lee",
+        sender_email="ann@example.org",
+        sender_email_canonical="ann@example.org",
+        subject=template.subject,
+        body="Madame, Monsieur,\n\nTEST : texte traduit.",
+        language="de",
+    )
+    assert '<html lang="fr">' in letter_message_build(letter).alternatives[0][0]
