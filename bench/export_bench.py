@@ -172,7 +172,7 @@ def main() -> None:
         )
         for _ in range(100):
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)  # noqa: S310
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz?check=database", timeout=2)  # noqa: S310
                 break
             except OSError:
                 time.sleep(0.2)

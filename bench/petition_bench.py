@@ -191,7 +191,7 @@ def gunicorn_start(env: dict[str, str], port: int) -> subprocess.Popen:
     process = subprocess.Popen(command, cwd=ROOT, env=env)
     for _ in range(100):
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)  # noqa: S310
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz?check=database", timeout=2)  # noqa: S310
             return process
         except OSError:
             time.sleep(0.2)
