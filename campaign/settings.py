@@ -477,6 +477,11 @@ SCHEDULE = schedule(
         "purge_signatures": {"when": "15 3 * * *", "command": "purge_signatures"},
         "purge_letters": {"when": "30 3 * * *", "command": "purge_letters"},
         "reconcile_counts": {"when": "0 4 * * *", "command": "reconcile_counts"},
+        # "Did they reply?": questions two weeks after delivery (docs/letters.md).
+        "ask_about_replies": {"when": "0 10 * * *", "task": "letters.replies.reply_asks_send_task"},
+        # Every current member of both parliaments into the directory, with published emails.
+        "sync_uk_commons": {"when": "0 5 * * mon", "command": "sync_representatives uk-commons"},
+        "sync_ca_commons": {"when": "30 5 * * mon", "command": "sync_representatives ca-commons"},
         # Finished task rows (successful or failed) older than two days.
         "prune_task_results": {
             "when": "30 4 * * *",

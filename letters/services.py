@@ -24,6 +24,7 @@ from django.utils.text import slugify
 
 from campaign.lib.canonical import email_canonical
 from campaign.lib.emails import email_build
+from campaign.lib.pagecache import page_cache_clear
 from campaign.lib.ratelimit import Rate, rate_limit_hit, rate_parse
 from letters.filling import FilledLetter, fill_letter, multi_line, single_line
 from letters.models import (
@@ -664,15 +665,15 @@ def recipients_import_csv(*, text: str) -> ImportReport:
             report.updated.append(slug)
         else:
             report.unchanged.append(slug)
+    if report.added or report.updated:
+        # The letters start page lists the recipients (from the page cache): show them now.
+        transaction.on_commit(page_cache_clear)
     return report
 
 
 # Tasks for the worker (`manage.py db_worker`). They live beside the services they run, so
-# nothing imports in a circle (docs/architecture.md).
-
-
-# The drains only say "look now": what is to be sent lives in the outbox rows, so a task that
-# died while running only delays a send. A scheduler may enqueue both every few minutes.
+# nothing imports in a circle (docs/architecture.md). The drains only say "look now": what is
+# to be sent lives in the outbox rows, so a task that died while running only delays a send.
 
 
 @task(queue_name="email")
@@ -687,7 +688,8 @@ def letter_confirmations_send() -> dict[str, int]:
     return asdict(letter_confirmations_send_pending())
 
 
-# Task rows queued by the per-letter tasks of before the outboxes name these: they drain.
+# Task rows queued by the per-letter tasks of before the outboxes (a development database's)
+# name these: they drain.
 @task(queue_name="email")
 def letter_confirmation_send(letter_id: int) -> dict[str, int]:
     """Former per-letter confirmation task: queues the letter's email, then drains."""

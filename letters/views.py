@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from campaign.lib.clients import client_ip, ip_hash
+from campaign.lib.pagecache import page_cache
 from campaign.lib.ratelimit import rate_limit_hit, rate_parse
 from letters.forms import LetterForm, PostcodeForm, RecipientSearchForm
 from letters.models import Letter, LetterTemplate, Recipient, ReplyCheck
@@ -45,7 +46,20 @@ logger = logging.getLogger(__name__)
 
 @require_safe
 def letter_start(request: HttpRequest) -> HttpResponse:
-    """Choose who to write to: search the directory, or enter your own recipient."""
+    """Choose who to write to: find your MP by postcode, search the directory, or enter your own
+    recipient. Without a query string the page is the same for every visitor: from the page
+    cache (campaign/lib/pagecache.py), which keys pages by path and language only."""
+    if request.GET:
+        return letter_start_render(request)
+    return letter_start_cached(request)
+
+
+@page_cache(timeout=lambda: settings.PAGE_CACHE_SECONDS)
+def letter_start_cached(request: HttpRequest) -> HttpResponse:
+    return letter_start_render(request)
+
+
+def letter_start_render(request: HttpRequest) -> HttpResponse:
     template_slug = request.GET.get("template")
     template = (
         get_object_or_404(LetterTemplate, slug=template_slug, is_active=True)

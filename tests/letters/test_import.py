@@ -127,3 +127,10 @@ def test_a_file_without_the_new_columns_keeps_what_the_admin_added():
 def test_a_website_that_is_not_a_web_address_is_rejected():
     report = recipients_import_csv(text="name,kind,website\nX,media,javascript:alert(1)\n")
     assert report.rejected == [(2, "'javascript:alert(1)' is not a web address")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_start_page_shows_imported_recipients_at_once(client, campaign_content):
+    assert "Sam Test" not in client.get(reverse("letters:start")).text  # now in the page cache
+    recipients_import_csv(text=ROUTES_CSV)
+    assert "Sam Test" in client.get(reverse("letters:start")).text
