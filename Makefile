@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 CAMPAIGN ?= fixtures/landmine-maps
 
-.PHONY: run install test lint typecheck format lock worker clean messages
+.PHONY: run install test lint typecheck format lock worker prod-local clean messages
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.13 is needed (see .python-version)."; exit 1; }
@@ -36,6 +36,12 @@ run: install
 
 worker: install
 	$(BIN)/python manage.py db_worker --queue-name default,email
+
+# The production topology without containers (docs/deploy.md): PostgreSQL, Redis, two gunicorn
+# nodes on PORT and PORT+1, the worker and the scheduler, production settings. Ctrl-C stops
+# them all. Needs redis-server (Debian: apt-get install redis-server).
+prod-local: install
+	PORT=$(PORT) $(BIN)/python scripts/prod_local.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -180,12 +180,15 @@ def line_chart(
     x_ticks: Sequence[Tick] | None = None,
     y_tick_count: int = 4,
     label_size: float = 13,
+    label_all: bool = True,
 ) -> Chart:
     """Place the series' points, segments, ticks and value labels in a width x height box.
 
     The y axis starts at zero unless `y_domain` says otherwise, so bars of different charts
     compare honestly. Labels that would overlap an earlier-placed label are left empty; the
-    last point of a series is labelled first, so the latest value always shows.
+    last point of a series is labelled first, so the latest value always shows. With
+    `label_all=False` (a daily series of mostly small numbers) only the last point and the
+    highest are labelled, so a month of days is not thirty "0"s.
     """
     margin = margin or Margin()
     left, top = margin.left, margin.top
@@ -228,7 +231,13 @@ def line_chart(
         points = sorted(s.points, key=lambda p: p.x)
         coords = [(round(px(p.x), 1), round(py(p.y), 1)) for p in points]
         labels: dict[int, tuple[str, float]] = {}
-        for i in reversed(range(len(points))):
+        candidates = list(reversed(range(len(points))))
+        if not label_all and points:
+            highest = max(range(len(points)), key=lambda i: (points[i].y, i))
+            candidates = sorted({len(points) - 1, highest}, reverse=True)
+            if points[highest].y <= 0:
+                candidates = [len(points) - 1]
+        for i in candidates:
             text = points[i].label or number_label(points[i].y)
             cx, cy = coords[i]
             ly = cy - 8 if cy - 8 - label_size > 0 else cy + label_size + 6

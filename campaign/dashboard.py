@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from campaign.charts import Chart, Margin, Point, Series, date_ticks, line_chart
+from campaign.lib.countries import COUNTRY_NAMES
 from letters.selectors import (
     LetterOutboxStatus,
     LetterRow,
@@ -23,9 +24,11 @@ from letters.selectors import (
 from petitions.models import Petition
 from petitions.selectors import (
     PetitionNumbers,
+    ShareRow,
     confirmation_outbox_status,
     countries_signed,
     petition_numbers,
+    shares_by_channel,
     signed_per_day,
 )
 
@@ -52,6 +55,7 @@ class Dashboard:
     letter_outbox: LetterOutboxStatus | None = None
     replies_by_recipient: list[ReplyRate] = field(default_factory=list)
     replies_by_kind: list[ReplyRate] = field(default_factory=list)
+    shares: list[ShareRow] = field(default_factory=list)  # per channel, over CHART_DAYS
 
 
 def signatures_chart(
@@ -81,6 +85,7 @@ def signatures_chart(
         margin=Margin(left=48, right=24),
         x_ticks=date_ticks(days[0], days[-1]),
         label_size=11,
+        label_all=False,
     )
 
 
@@ -100,7 +105,10 @@ def dashboard_read(*, today: datetime.date | None = None) -> Dashboard:
         per_day=per_day,
         day_rows=[(day, [per_day[p.pk][i] for p in petitions]) for i, day in enumerate(days)],
         chart=signatures_chart(petitions=petitions, days=days, per_day=per_day),
-        countries=countries_signed(),
+        countries=[
+            (slug, COUNTRY_NAMES.get(code, code) if code else "", count)
+            for slug, code, count in countries_signed()
+        ],
         letters_by_recipient=letters,
         letter_statuses=statuses,
         emails_waiting=outbox.waiting,
@@ -110,4 +118,5 @@ def dashboard_read(*, today: datetime.date | None = None) -> Dashboard:
         letter_outbox=letter_outbox_status(overdue_after=OUTBOX_OVERDUE),
         replies_by_recipient=reply_rates_by_recipient(),
         replies_by_kind=reply_rates_by_kind(),
+        shares=shares_by_channel(since=days[0]),
     )

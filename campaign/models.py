@@ -152,6 +152,13 @@ class Figure(models.Model):
         blank=True,
         help_text="Figures of one series are drawn on the timeline together (e.g. casualties).",
     )
+    scope = models.SlugField(
+        max_length=100,
+        blank=True,
+        help_text="Figures of one series that count the same thing from the same start are "
+        "joined by a line (e.g. 'mines-and-erw-since-november-2020'); a figure with no scope "
+        "is drawn as a point of its own.",
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     objects = NaturalKeyManager()

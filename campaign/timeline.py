@@ -109,15 +109,27 @@ def date_domain(figures: Sequence[Figure]) -> tuple[datetime.date, datetime.date
     return datetime.date(min(dates).year, 1, 1), max(dates) + datetime.timedelta(days=60)
 
 
+def scope_lines(series: FigureSeries) -> list[Series]:
+    """The chart's lines: one through the figures of each scope (same measure, same start),
+    and every figure without a scope as a point of its own, so no line joins counts of
+    different things."""
+    groups: dict[str, list[Figure]] = {}
+    for index, figure in enumerate(series.dated):
+        groups.setdefault(figure.scope or f"point-{index}", []).append(figure)
+    return [
+        Series(key=f"{series.key}-{key}", label=series.label, points=[figure_point(f) for f in fs])
+        for key, fs in groups.items()
+    ]
+
+
 def series_charts(series: Sequence[FigureSeries], **chart_options: Any) -> list[SeriesChart]:
     """One chart per series, all on the same date axis."""
     start, end = date_domain([f for s in series for f in s.figures])
     ticks = date_ticks(start, end)
     charts = []
     for s in series:
-        points = [figure_point(f) for f in s.dated]
         chart = line_chart(
-            [Series(key=s.key, label=s.label, points=points)],
+            scope_lines(s),
             x_domain=(start.toordinal(), end.toordinal()),
             x_ticks=ticks,
             **{"width": 340, "height": 190, "label_size": 15, **chart_options},

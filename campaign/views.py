@@ -39,13 +39,11 @@ def petition_url(appeal: Appeal | None) -> str:
 
 def count_seconds() -> float:
     """Pages that show a count are kept for one refresh interval."""
-    refresh: float = settings.PETITION_COUNT_REFRESH_SECONDS
-    return max(1.0, refresh)
+    return max(1.0, float(settings.PETITION_COUNT_REFRESH_SECONDS))
 
 
 def content_seconds() -> float:
-    seconds: float = settings.PAGE_CACHE_SECONDS
-    return seconds
+    return float(settings.PAGE_CACHE_SECONDS)
 
 
 @require_safe

@@ -28,12 +28,14 @@ from campaign.lib.pagecache import page_cache_clear
 from campaign.lib.ratelimit import Rate, rate_limit_hit, rate_parse
 from letters.filling import FilledLetter, fill_letter, multi_line, single_line
 from letters.models import (
+    AllowedDomain,
     Letter,
     LetterTemplate,
     PendingLetterConfirmation,
     Recipient,
     RecipientHourlyCount,
 )
+from letters.relay import domain_allowed
 from letters.tokens import confirm_token_make, status_token_make
 
 logger = logging.getLogger(__name__)
@@ -121,10 +123,27 @@ def letter_limits_check(*, sender_email: str, ip_hash: str) -> None:
         raise LetterLimitExceeded
 
 
+def letter_core_text(*, draft: LetterDraft) -> str:
+    """The campaign's own text of the letter: the template filled for this draft, without the
+    supporter's paragraph."""
+    return letter_fill(draft=replace(draft, personal_paragraph="")).body
+
+
 def letter_personalised(*, draft: LetterDraft, body: str) -> bool:
     """Whether the sender changed a word of the template's letter (their paragraph counts)."""
-    unchanged = letter_fill(draft=replace(draft, personal_paragraph="")).body
+    unchanged = letter_core_text(draft=draft)
     return " ".join(body.split()) != " ".join(unchanged.split())
+
+
+def letter_site_may_send(*, draft: LetterDraft) -> bool:
+    """Whether the site may email this letter: a directory recipient with an address, or a
+    typed-in address on an allowed domain (letters/relay.py says why)."""
+    if not draft.recipient_email:
+        return False
+    if draft.recipient is not None:
+        return True
+    domains = AllowedDomain.objects.values_list("domain", flat=True)
+    return domain_allowed(draft.recipient_email, domains)
 
 
 def letter_create(
@@ -672,11 +691,8 @@ def recipients_import_csv(*, text: str) -> ImportReport:
 
 
 # Tasks for the worker (`manage.py db_worker`). They live beside the services they run, so
-# nothing imports in a circle (docs/architecture.md).
-
-
-# The drains only say "look now": what is to be sent lives in the outbox rows, so a task that
-# died while running only delays a send. A scheduler may enqueue both every few minutes.
+# nothing imports in a circle (docs/architecture.md). The drains only say "look now": what is
+# to be sent lives in the outbox rows, so a task that died while running only delays a send.
 
 
 @task(queue_name="email")
@@ -691,7 +707,8 @@ def letter_confirmations_send() -> dict[str, int]:
     return asdict(letter_confirmations_send_pending())
 
 
-# Task rows queued by the per-letter tasks of before the outboxes name these: they drain.
+# Task rows queued by the per-letter tasks of before the outboxes (a development database's)
+# name these: they drain.
 @task(queue_name="email")
 def letter_confirmation_send(letter_id: int) -> dict[str, int]:
     """Former per-letter confirmation task: queues the letter's email, then drains."""

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, Min, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -22,6 +22,7 @@ from petitions.models import (
     PendingConfirmationEmail,
     Petition,
     PetitionCounter,
+    ShareCount,
     Signature,
 )
 
@@ -236,3 +237,31 @@ def confirmation_email_oldest_due() -> datetime.datetime | None:
         send_after__lte=timezone.now()
     ).aggregate(oldest=Min("send_after"))["oldest"]
     return oldest
+
+
+@dataclass(frozen=True)
+class ShareRow:
+    petition_slug: str
+    channel: str  # the channel's label
+    shares: int  # presses on the share button
+    visits: int  # page views that came by a share link of the channel
+
+
+def shares_by_channel(*, since: datetime.date) -> list[ShareRow]:
+    """Shares and visits from shares per petition and channel since a day, most shared first."""
+    rows = (
+        ShareCount.objects.filter(day__gte=since)
+        .values("petition__slug", "channel")
+        .annotate(
+            shares=Sum("count", filter=Q(event=ShareCount.Event.SHARE), default=0),
+            visits=Sum("count", filter=Q(event=ShareCount.Event.VISIT), default=0),
+        )
+        .order_by("petition__slug", "-shares", "-visits", "channel")
+    )
+    labels = dict(ShareCount.Channel.choices)
+    return [
+        ShareRow(
+            r["petition__slug"], labels.get(r["channel"], r["channel"]), r["shares"], r["visits"]
+        )
+        for r in rows
+    ]

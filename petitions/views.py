@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from campaign import share_card
 from campaign.lib.clients import client_ip, ip_hash
-from campaign.lib.pagecache import page_cache, value_cached
+from campaign.lib.pagecache import page_cache, rendering_for_cache, value_cached
 from campaign.lib.ratelimit import rate_limit_hit
 from campaign.selectors import appeal_in_language, campaign_identity
 from petitions import selectors, services
@@ -130,8 +130,7 @@ def render_petition(
 
 def count_seconds() -> float:
     """How long a page showing a count is kept in the page cache: one refresh interval."""
-    refresh: float = settings.PETITION_COUNT_REFRESH_SECONDS
-    return max(1.0, refresh)
+    return max(1.0, float(settings.PETITION_COUNT_REFRESH_SECONDS))
 
 
 @require_safe
@@ -147,7 +146,7 @@ def petition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # CSRF token and `started` value each visitor's own.
     petition = get_object_or_404(selectors.petition_for_page(slug=slug))
     form = SignatureForm(petition=petition, binding=request_form_binding(request))
-    if getattr(request, "page_holes", None):
+    if rendering_for_cache(request):
         form.fields["started"].initial = STARTED_HOLE
     return render_petition(request, petition, form)
 

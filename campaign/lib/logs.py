@@ -89,7 +89,6 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.META.get("HTTP_X_REQUEST_ID", "")
         request_id = incoming if INCOMING.match(incoming) else uuid.uuid4().hex
-        request.request_id = request_id  # type: ignore[attr-defined]  # this middleware's own
         started = time.perf_counter()
         with request_id_bound(request_id):
             response = self.get_response(request)

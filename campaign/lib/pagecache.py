@@ -40,6 +40,9 @@ from django.utils.translation import get_language
 CSRF_HOLE = "pagecache-hole-csrf-token"
 NONCE_HOLE = "pagecache-hole-csp-nonce"
 VERSION_KEY = "pagecache:version"
+# Where the request carries the placeholders while its page is rendered for the cache.
+HOLES_KEY = "campaign.page_holes"
+type View = Callable[..., HttpResponse]
 # How long a process trusts the version it read last (seconds).
 VERSION_MEMO_SECONDS = 1.0
 
@@ -107,17 +110,17 @@ def page_cache(
     *,
     timeout: Callable[[], float],
     holes: dict[str, Callable[[HttpRequest], str]] | None = None,
-) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+) -> Callable[[View], View]:
     """Decorate a view whose page is the same for every anonymous visitor: kept per path and
     language for `timeout()` seconds, each visitor's own values filled in per request.
 
-    While the page is rendered for the cache, `request.page_holes` holds the placeholders
-    (the `page_holes` context processor puts the CSRF token's and the CSP nonce's into every
+    While the page is rendered for the cache, the request carries the placeholders (the
+    `page_holes` context processor puts the CSRF token's and the CSP nonce's into every
     template); a view with holes of its own (`holes`: placeholder -> this request's value)
-    puts its placeholders in the page when `request.page_holes` is set.
+    puts its placeholders in the page when `rendering_for_cache(request)`.
     """
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorator(view: View) -> View:
         @functools.wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not page_cacheable(request):
@@ -129,15 +132,11 @@ def page_cache(
                 if entry is not None:
                     _local_set(cache_key, entry)
             if entry is None:
-                # Read by the page_holes context processor below; not an HttpRequest attribute.
-                request.page_holes = {  # type: ignore[attr-defined]
-                    "csrf_token": CSRF_HOLE,
-                    "csp_nonce": NONCE_HOLE,
-                }
+                request.META[HOLES_KEY] = {"csrf_token": CSRF_HOLE, "csp_nonce": NONCE_HOLE}
                 try:
                     response = view(request, *args, **kwargs)
                 finally:
-                    request.page_holes = None  # type: ignore[attr-defined]
+                    del request.META[HOLES_KEY]
                 if response.status_code != 200 or response.streaming:
                     return response
                 if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
@@ -149,9 +148,7 @@ def page_cache(
             if CSRF_HOLE in content:
                 content = content.replace(CSRF_HOLE, get_token(request))
             if NONCE_HOLE in content:
-                # Set by Django's ContentSecurityPolicyMiddleware.
-                nonce = request.csp_nonce  # type: ignore[attr-defined]
-                content = content.replace(NONCE_HOLE, str(nonce))
+                content = content.replace(NONCE_HOLE, str(getattr(request, "csp_nonce", "")))
             for hole, fill in (holes or {}).items():
                 if hole in content:
                     content = content.replace(hole, fill(request))
@@ -164,13 +161,19 @@ def page_cache(
 
 def page_holes(request: HttpRequest) -> dict[str, str]:
     """Context processor: the placeholders, while a page is rendered for the cache."""
-    return getattr(request, "page_holes", None) or {}
+    holes: dict[str, str] = request.META.get(HOLES_KEY, {})
+    return holes
 
 
-def value_cached(*, key: str, timeout: float, compute: Callable[[], object]) -> object:
+def rendering_for_cache(request: HttpRequest) -> bool:
+    """Whether this rendering is kept for everyone: a view then puts its placeholders in."""
+    return HOLES_KEY in request.META
+
+
+def value_cached[T](*, key: str, timeout: float, compute: Callable[[], T]) -> T:
     """A value that is the same for everyone (count.json's), from the cache or computed."""
     cache_key = f"value:{page_cache_version()}:{key}"
-    value = cache.get(cache_key)
+    value: T | None = cache.get(cache_key)
     if value is None:
         value = compute()
         cache.set(cache_key, value, timeout)

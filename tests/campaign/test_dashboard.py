@@ -70,8 +70,8 @@ def test_signatures_per_day_and_countries(petition):
     assert per_day[today - timedelta(days=3)] == 1
     assert per_day[today - timedelta(days=20)] == 1
     assert sum(per_day.values()) == 7
-    assert ("release-the-landmine-maps", "AZ", 3) in dashboard.countries
-    assert ("release-the-landmine-maps", "GB", 2) in dashboard.countries
+    assert ("release-the-landmine-maps", "Azerbaijan", 3) in dashboard.countries  # names, not codes
+    assert ("release-the-landmine-maps", "United Kingdom", 2) in dashboard.countries
 
 
 def test_page_shows_the_numbers_a_chart_and_a_table(client, petition):
@@ -92,10 +92,10 @@ def test_query_count_is_pinned(client, petition, django_assert_num_queries):
     letters = apps.is_installed("letters") and any(
         m.__name__ == "Letter" for m in apps.get_app_config("letters").get_models()
     )
-    # session, user, petitions, totals, per day, countries, outbox (+ letters, recipients
-    # without a route, replies per recipient and per kind, the two letter outboxes),
-    # permissions
-    with django_assert_num_queries(9 + 6 * int(letters)):
+    # session, user, petitions, totals, per day, countries, outbox, shares (+ letters,
+    # recipients without a route, replies per recipient and per kind, the two letter
+    # outboxes), permissions
+    with django_assert_num_queries(10 + 6 * int(letters)):
         client.get(DASHBOARD)
 
 
@@ -169,3 +169,35 @@ def test_recipients_without_a_contact_route_are_a_warning_with_a_link(client, db
     text = client.get(DASHBOARD).text
     assert "13 recipients can't be reached: no email, contact form or postal address." in text
     assert "/letters/recipient/?route=none" in text
+
+
+def test_the_dashboard_counts_shares_per_channel(client, petition):
+    from petitions.services import share_count_add
+
+    for _ in range(3):
+        share_count_add(petition_id=petition.pk, channel="whatsapp", event="share")
+    share_count_add(petition_id=petition.pk, channel="whatsapp", event="visit")
+    share_count_add(petition_id=petition.pk, channel="x", event="share")
+    client.force_login(organiser())
+    html = client.get(DASHBOARD).content.decode()
+    assert (
+        "<td>release-the-landmine-maps</td><td>WhatsApp</td>"
+        '<td class="num">3</td><td class="num">1</td>'
+    ) in html
+    assert '<td>X</td><td class="num">1</td><td class="num">0</td>' in html
+
+
+def test_the_chart_labels_only_the_last_and_the_highest_day(client, petition):
+    client.force_login(organiser())
+    html = client.get(DASHBOARD).content.decode()
+    start = html.index('<svg class="chart"')
+    chart = html[start : html.index("</svg>", start)]
+    # Thirty days with no signature: one value label (the last day), not thirty "0"s.
+    assert chart.count('class="chart-value"') == 1
+
+
+def test_breadcrumbs_are_an_ordered_list_as_in_the_rest_of_the_admin(client, petition):
+    client.force_login(organiser())
+    html = client.get(DASHBOARD).content.decode()
+    assert '<ol class="breadcrumbs">' in html
+    assert '<li aria-current="page">Dashboard</li>' in html

@@ -91,7 +91,8 @@ def test_every_inferred_or_unknown_date_says_why(campaign):
 def test_authors_and_publishers_are_recorded_where_named(campaign):
     people = {a.slug: (a.author, a.publisher) for a in Appeal.objects.all()}
     assert people[DIASPORA] == ("Khagan Isayev", "Caliber.Az")
-    assert people[NGO] == ("Fidan Abdullayeva", "")
+    # The page ends "About Fidan Abdullayeva" without saying who she is: no author recorded.
+    assert people[NGO] == ("", "")
     assert people[OPEN_LETTER] == people[PETITION] == people[CANADA] == ("", "")
 
 
@@ -232,3 +233,19 @@ def test_the_letter_template_fills_every_place_and_keeps_the_letter(campaign):
     )
     assert "subject line ours" in template.name
     assert template.appeal.slug == OPEN_LETTER
+
+
+def test_the_site_uses_the_documents_words_not_its_own(campaign, client):
+    # The NGO appeal never says "deminers": it says their "only purpose was to expedite
+    # humanitarian demining". And its page's last line, "About Fidan Abdullayeva", is quoted,
+    # not read as the appeal's author.
+    texts = [
+        value
+        for appeal in Appeal.objects.values("title", "summary", "source_note", "author")
+        for value in appeal.values()
+    ]
+    texts += [value for f in Figure.objects.values("measure", "note") for value in f.values()]
+    assert not [t for t in texts if "deminer" in t.lower()]
+    html = client.get(f"/appeals/{NGO}/").content.decode()
+    assert "<dt>Author</dt>" not in html
+    assert "“About Fidan Abdullayeva”" in html

@@ -140,3 +140,22 @@ def test_every_public_page_has_open_graph_and_twitter_card_tags(sample_campaign)
     assert "/petitions/millbrook-saturdays/card.png" in petition.content.decode()
     appeal = client.get(reverse("campaign:appeal_detail", kwargs={"slug": "letter-to-the-council"}))
     assert "/appeals/letter-to-the-council/card.png" in appeal.content.decode()
+
+
+@pytest.mark.parametrize(
+    "template", ["400.html", "403.html", "403_csrf.html", "404.html", "413.html", "500.html"]
+)
+def test_error_pages_wear_the_site_header_colour_and_logo(template):
+    from django.template import loader
+
+    html = loader.get_template(template).render({})
+    assert '<header class="site-header">' in html
+    assert '<link rel="stylesheet" href="/theme.css">' in html
+    assert 'src="/logo.svg"' in html
+    assert '<main id="main" tabindex="-1">' in html
+
+
+def test_the_404_page_is_the_sites_own(sample_campaign):
+    response = Client().get("/no-such-page/")
+    assert response.status_code == 404
+    assert '<header class="site-header">' in response.content.decode()

@@ -38,8 +38,24 @@ def test_one_chart_per_series_on_one_date_axis_with_inferred_dates_hollow(series
     axes = {tuple((t.label, t.pos) for t in c.chart.x_ticks) for c in charts}
     assert len(axes) == 1
     assert [t.label for t in charts[0].chart.x_ticks] == ["2021", "2022", "2023"]
-    points = charts[0].chart.series[0].points
+    points = [p for line in charts[0].chart.series for p in line.points]
     assert [p.point.uncertain for p in points] == [True, True, False]  # 177, 298, 301
+
+
+def test_a_line_joins_only_counts_of_the_same_measure_and_scope(series):
+    chart = timeline.series_charts(series)[0].chart
+    # 177 "landmine-related casualties" stands alone; 298 and 301, both "killed or wounded by
+    # mines and ERW, since November, 2020", are joined.
+    lines = [[int(p.point.y) for p in line.points] for line in chart.series]
+    assert lines == [[177], [298, 301]]
+    assert [len(line.segments) for line in chart.series] == [0, 1]
+    civilians = next(
+        c for c in timeline.series_charts(series) if c.series.key == "civilians-killed"
+    )
+    # 14 since the end of the conflict, 30 since the end of last year, 35 since November 2020:
+    # three starts, three points, no line.
+    assert sum(len(line.segments) for line in civilians.chart.series) == 0
+    assert all(p.label for line in civilians.chart.series for p in line.points)
 
 
 def test_the_chart_summary_gives_every_number_and_date_in_words(series):

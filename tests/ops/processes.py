@@ -16,6 +16,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -39,7 +40,8 @@ def process_env(**overrides: str) -> dict[str, str]:
             "DJANGO_SETTINGS_MODULE": "campaign.settings",
             "DATABASE_URL": database_url(),
             "DJANGO_DEBUG": "false",
-            "DJANGO_SECRET_KEY": "ops-tests-not-secret-" + "x" * 40,
+            # The test's own key: links the test signs (tokens) work in the processes.
+            "DJANGO_SECRET_KEY": settings.SECRET_KEY,
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
             "DJANGO_SECURE_SSL_REDIRECT": "false",
             "DJANGO_STATIC_MANIFEST": "false",
@@ -117,6 +119,7 @@ class Processes:
             "gthread",
             "--threads",
             "4",
+            "--no-control-socket",
         ]
         process = self.start(name, command, env)
         deadline = time.monotonic() + WAIT_SECONDS
