@@ -407,6 +407,10 @@ LETTERS_DAILY_CAP_PER_SENDER: int = env.int("LETTERS_DAILY_CAP_PER_SENDER", defa
 # Confirmation emails of one letter per day at most: submitting the same letter again sends
 # its link again only this often (the first included). 0: no cap.
 LETTERS_CONFIRMATION_EMAILS_PER_DAY: int = env.int("LETTERS_CONFIRMATION_EMAILS_PER_DAY", default=3)
+# A letter the site sends keeps at least this share (0-1) of the campaign's own text (the
+# template's words, filled, in order; difflib): the supporter adds words rather than replacing
+# the letter. Any other letter goes from the supporter's own mailbox (letters/relay.py).
+LETTERS_TEMPLATE_SHARE_MIN: float = env.float("LETTERS_TEMPLATE_SHARE_MIN", default=0.7)
 # Sending attempts before a letter is marked failed (back-off: 1, 5, 30, 120 minutes, …).
 LETTERS_MAX_ATTEMPTS: int = env.int("LETTERS_MAX_ATTEMPTS", default=5)
 

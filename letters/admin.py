@@ -11,7 +11,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
 from campaign.lib.permissions import PERSONAL_DATA
-from letters.models import Letter, LetterTemplate, Recipient, RecipientQuerySet
+from letters.models import AllowedDomain, Letter, LetterTemplate, Recipient, RecipientQuerySet
 from letters.representatives import PROVIDER_KEYS
 from letters.services import CSV_COLUMNS, recipients_import_csv
 
@@ -216,3 +216,16 @@ class LetterAdmin(admin.ModelAdmin[Any]):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+@admin.register(AllowedDomain)
+class AllowedDomainAdmin(admin.ModelAdmin[Any]):
+    """Domains a supporter may type an address on and have the site send to (parliaments')."""
+
+    list_display = ["domain", "note", "created_at"]
+    search_fields = ["domain", "note"]
+    readonly_fields = ["created_at"]
+
+    def save_model(self, request: HttpRequest, obj: AllowedDomain, form: Any, change: bool) -> None:
+        obj.domain = obj.domain.strip().lstrip("@").rstrip(".").lower()
+        super().save_model(request, obj, form, change)

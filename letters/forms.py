@@ -9,6 +9,7 @@ from campaign.lib.countries import country_names
 from campaign.lib.text import bidi_controls_strip, has_letter
 from letters.filling import CONTROL, NEWLINES
 from letters.models import Recipient
+from letters.relay import links, links_added, template_share_kept
 from letters.representatives.postcodes import (
     PostcodeInvalid,
     postcode_parse,
@@ -125,9 +126,17 @@ class LetterForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, recipient: Recipient | None, step: str = "details", **kwargs: Any
+        self,
+        *args: Any,
+        recipient: Recipient | None,
+        step: str = "details",
+        core_text: str | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        # The campaign's own text of this letter, when the site is to send it: the body must
+        # keep most of it and add no links (letters/relay.py).
+        self.core_text = core_text
         self.recipient = recipient
         self.step = step
         if recipient is None:
@@ -190,9 +199,6 @@ class LetterForm(forms.Form):
     def clean_sender_postcode(self) -> str:
         return one_line(self.cleaned_data["sender_postcode"])
 
-    def clean_subject(self) -> str:
-        return one_line(self.cleaned_data["subject"])
-
     def clean_sender_address(self) -> str:
         value = bidi_controls_strip(self.cleaned_data["sender_address"])
         if CONTROL.search(NEWLINES.sub("", value)):
@@ -204,13 +210,41 @@ class LetterForm(forms.Form):
         value = value.replace("\r\n", "\n")
         if CONTROL.search(NEWLINES.sub("", value.replace("\t", ""))):
             raise forms.ValidationError(_("Please use only letters, numbers and punctuation."))
+        if links(value):
+            raise forms.ValidationError(
+                _("Please leave out web links: a letter in your own words needs none.")
+            )
         return value.strip()
+
+    def clean_subject(self) -> str:
+        subject = one_line(self.cleaned_data["subject"])
+        if self.core_text is not None and links(subject):
+            raise forms.ValidationError(_("Please leave out web links."))
+        return subject
 
     def clean_body(self) -> str:
         value = bidi_controls_strip(self.cleaned_data["body"]).replace("\r\n", "\n")
         if CONTROL.search(NEWLINES.sub("", value.replace("\t", ""))):
             raise forms.ValidationError(_("Please use only letters, numbers and punctuation."))
-        return str(value).strip()
+        value = str(value).strip()
+        if self.core_text is not None and value:
+            if links_added(template_text=self.core_text, text=value):
+                raise forms.ValidationError(
+                    _(
+                        "Please leave out web links: we send this letter in the campaign's "
+                        "name, and a letter with links looks like spam."
+                    )
+                )
+            share = settings.LETTERS_TEMPLATE_SHARE_MIN
+            if template_share_kept(template_text=self.core_text, body=value) < share:
+                raise forms.ValidationError(
+                    _(
+                        "We send this letter in the campaign's name, so most of the campaign's "
+                        "text must stay in it. Add your own words rather than replacing ours, "
+                        "or send your own letter from your email program."
+                    )
+                )
+        return value
 
 
 class PostcodeForm(forms.Form):

@@ -359,3 +359,26 @@ class ReplyCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.letter_id}: {self.answer or 'no answer'}"
+
+
+class AllowedDomain(models.Model):
+    """A domain the site may send letters to when a supporter types the address in.
+
+    The site sends only to recipients in the directory, or to a typed-in address on one of
+    these domains (a parliament's, say) or their subdomains; any other typed-in recipient gets
+    the letter to send from the supporter's own mailbox. Organisers keep the list in the admin.
+    """
+
+    domain = models.CharField(
+        max_length=253,
+        unique=True,
+        help_text="For example parliament.uk: covers that domain and its subdomains.",
+    )
+    note = models.CharField(max_length=200, blank=True, help_text="Whose domain it is.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["domain"]
+
+    def __str__(self) -> str:
+        return self.domain

@@ -28,12 +28,14 @@ from campaign.lib.pagecache import page_cache_clear
 from campaign.lib.ratelimit import Rate, rate_limit_hit, rate_parse
 from letters.filling import FilledLetter, fill_letter, multi_line, single_line
 from letters.models import (
+    AllowedDomain,
     Letter,
     LetterTemplate,
     PendingLetterConfirmation,
     Recipient,
     RecipientHourlyCount,
 )
+from letters.relay import domain_allowed
 from letters.tokens import confirm_token_make, status_token_make
 
 logger = logging.getLogger(__name__)
@@ -121,10 +123,27 @@ def letter_limits_check(*, sender_email: str, ip_hash: str) -> None:
         raise LetterLimitExceeded
 
 
+def letter_core_text(*, draft: LetterDraft) -> str:
+    """The campaign's own text of the letter: the template filled for this draft, without the
+    supporter's paragraph."""
+    return letter_fill(draft=replace(draft, personal_paragraph="")).body
+
+
 def letter_personalised(*, draft: LetterDraft, body: str) -> bool:
     """Whether the sender changed a word of the template's letter (their paragraph counts)."""
-    unchanged = letter_fill(draft=replace(draft, personal_paragraph="")).body
+    unchanged = letter_core_text(draft=draft)
     return " ".join(body.split()) != " ".join(unchanged.split())
+
+
+def letter_site_may_send(*, draft: LetterDraft) -> bool:
+    """Whether the site may email this letter: a directory recipient with an address, or a
+    typed-in address on an allowed domain (letters/relay.py says why)."""
+    if not draft.recipient_email:
+        return False
+    if draft.recipient is not None:
+        return True
+    domains = AllowedDomain.objects.values_list("domain", flat=True)
+    return domain_allowed(draft.recipient_email, domains)
 
 
 def letter_create(

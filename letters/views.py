@@ -1,4 +1,5 @@
 import logging
+from email.utils import parseaddr
 from typing import Any
 from urllib.parse import quote
 
@@ -28,9 +29,11 @@ from letters.services import (
     LetterDraft,
     LetterLimitExceeded,
     letter_confirm,
+    letter_core_text,
     letter_create,
     letter_fill,
     letter_limits_check,
+    letter_site_may_send,
 )
 from letters.tokens import (
     TokenExpired,
@@ -140,12 +143,17 @@ def render_preview(
         )
     else:
         subject, body = form.data.get("subject", ""), form.data.get("body", "")
+    may_send = letter_site_may_send(draft=draft)
     context = {
         "template": template,
         "form": form,
         "draft": draft,
         "recipient": form.recipient,
-        "can_send": bool(draft.recipient_email),
+        "can_send": may_send,
+        # A typed-in address the site will not email: the supporter sends it themselves.
+        "own_mailbox_only": bool(draft.recipient_email) and not may_send,
+        "from_display": f"{draft.sender_name} via {settings.CAMPAIGN_NAME}",
+        "from_address": parseaddr(settings.DEFAULT_FROM_EMAIL)[1],
         # Never a mailto with an empty "To": without an email there is no mailto link.
         "mailto": mailto_link(to=draft.recipient_email, subject=subject, body=body)
         if draft.recipient_email
@@ -184,8 +192,11 @@ def letter_write(request: HttpRequest, template_slug: str) -> HttpResponse:
     if step == "details":
         return render_preview(request, template, details, draft_from(details, template))
 
-    form = LetterForm(request.POST, recipient=recipient, step="send")
     draft = draft_from(details, template)
+    # Only what the site sends must keep the campaign's text; a printed letter is the
+    # supporter's own.
+    core_text = letter_core_text(draft=draft) if step == "send" else None
+    form = LetterForm(request.POST, recipient=recipient, step="send", core_text=core_text)
     if not form.is_valid():
         return render_preview(request, template, form, draft, status=400)
     if step == "print":
@@ -199,6 +210,15 @@ def letter_write(request: HttpRequest, template_slug: str) -> HttpResponse:
     if not draft.recipient_email:
         form.add_error(
             None, gettext("We have no email address for this recipient: please send it yourself.")
+        )
+        return render_preview(request, template, form, draft, status=400)
+    if not letter_site_may_send(draft=draft):
+        form.add_error(
+            None,
+            gettext(
+                "We can only send letters to the people in our list and to a few official "
+                "addresses. Please send this letter from your own email program."
+            ),
         )
         return render_preview(request, template, form, draft, status=400)
     hashed_ip = ip_hash(client_ip(request))

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
 from petitions.services import counter_refresh
@@ -10,6 +11,12 @@ from tests.factories import IMMEDIATE_TASKS, make_petition
 
 CONFIRM_LINK = re.compile(r"https?://\S+/az/petitions/confirm/\S+/")
 PHONE = {"width": 390, "height": 844}
+AXE = Axe()
+
+
+def assert_accessible(page: Page) -> None:
+    results = AXE.run(page)
+    assert results.violations_count == 0, f"{page.url}:\n{results.generate_report()}"
 
 
 @pytest.fixture
@@ -25,18 +32,21 @@ def site(live_server, settings):
 def test_a_supporter_signs_in_azerbaijani_on_a_phone(browser: Browser, site, mailoutbox):
     petition = make_petition()
     # A phone whose browser asks for Azerbaijani: the first visit goes to the Azerbaijani page.
-    context = browser.new_context(viewport=PHONE, locale="az-AZ")
+    # (The CSP is bypassed only so that axe-core can be run in the page.)
+    context = browser.new_context(viewport=PHONE, locale="az-AZ", bypass_csp=True)
     page = context.new_page()
     page.goto(f"{site}/petitions/{petition.slug}/")
     expect(page).to_have_url(f"{site}/az/petitions/{petition.slug}/")
     expect(page.locator("html")).to_have_attribute("lang", "az")
     expect(page.locator(".counter-text")).to_have_text("0 nəfər imzalayıb. Hədəfimiz — 15.000!")
+    assert_accessible(page)
 
     # Sent empty: the errors, next to their fields, are in Azerbaijani.
     page.get_by_role("button", name="Petisiyanı imzalayın").last.click()
     expect(page.get_by_text("Adınızı yazın.").first).to_be_visible()
     expect(page.get_by_text("E-poçt ünvanınızı yazın.").first).to_be_visible()
     expect(page.get_by_text("Yaşadığınız ölkəni seçin.").first).to_be_visible()
+    assert_accessible(page)
 
     page.get_by_label("Adınız").fill("Aysel Məmmədova")
     page.get_by_label("E-poçt ünvanı").fill("aysel@example.org")
@@ -48,6 +58,7 @@ def test_a_supporter_signs_in_azerbaijani_on_a_phone(browser: Browser, site, mai
         "Təşəkkür edirik — indi e-poçtunuzu yoxlayın"
     )
     expect(page).to_have_url(re.compile(rf"{site}/az/petitions/{petition.slug}/thanks/"))
+    assert_accessible(page)
 
     # The confirmation email is in Azerbaijani, and its link opens the site in Azerbaijani.
     (email,) = mailoutbox
