@@ -211,3 +211,16 @@ def test_home_page_shows_the_live_signature_count_and_letters_sent(client, campa
     assert "Let’s get to <span data-goal>15,000</span>!" in html  # no later goal set
     assert "The original goal of 15,000 was reached." in text
     assert "1 letter sent so far." in text
+
+
+def test_the_petition_page_gives_each_figure_the_same_date_words_as_the_appeal_page(
+    client, campaign
+):
+    html = client.get(reverse("petitions:detail", kwargs={"slug": "release-the-landmine-maps"}))
+    html = html.content.decode()
+    appeal = page(client, "appeal_detail", slug=PETITION)
+    cells = re.findall(r'<td data-label="As of">([^<]*)</td>', html)
+    assert cells == re.findall(r'<td data-label="As of">([^<]*)</td>', appeal)
+    assert "22 February 2021 or later (inferred)" in cells
+    # A span such as "since the end of the conflict" is what is counted, not a date.
+    assert not [c for c in cells if c.startswith("since")]

@@ -65,6 +65,9 @@ def test_on_a_phone_the_home_page_shows_the_ask_the_count_and_both_actions_first
 ):
     page = open_page(browser, PHONE, site + "/")
     assert inside(box(page, "h1"), PHONE)
+    # main keeps its top padding: the heading does not touch the header.
+    header = box(page, ".site-header")
+    assert box(page, "h1")["y"] - (header["y"] + header["height"]) >= 16
     assert inside(box(page, ".counter-text"), PHONE)
     assert inside(box(page, ".progress"), PHONE)
     assert inside(box(page, ".call-main .button"), PHONE)
