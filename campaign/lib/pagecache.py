@@ -82,17 +82,17 @@ def page_cache_clear() -> None:
 # reaches every process within that second: the key holds the version, read once a second.
 LOCAL_SECONDS = 1.0
 LOCAL_MAX = 200
-_local: dict[str, tuple[float, tuple[str, str]]] = {}
+_local: dict[str, tuple[float, Any]] = {}
 
 
-def _local_get(key: str) -> tuple[str, str] | None:
+def _local_get(key: str) -> Any:
     found = _local.get(key)
     if found is None or found[0] < time.monotonic():
         return None
     return found[1]
 
 
-def _local_set(key: str, entry: tuple[str, str]) -> None:
+def _local_set(key: str, entry: Any) -> None:
     if len(_local) >= LOCAL_MAX:
         _local.clear()
     _local[key] = (time.monotonic() + LOCAL_SECONDS, entry)
@@ -173,8 +173,12 @@ def rendering_for_cache(request: HttpRequest) -> bool:
 def value_cached[T](*, key: str, timeout: float, compute: Callable[[], T]) -> T:
     """A value that is the same for everyone (count.json's), from the cache or computed."""
     cache_key = f"value:{page_cache_version()}:{key}"
-    value: T | None = cache.get(cache_key)
+    value: T | None = _local_get(cache_key)
+    if value is not None:
+        return value
+    value = cache.get(cache_key)
     if value is None:
         value = compute()
         cache.set(cache_key, value, timeout)
+    _local_set(cache_key, value)
     return value

@@ -22,6 +22,7 @@ from letters.representatives import (
     Representative,
     cache_get,
     cache_put,
+    caches_purge,
     from_json,
     lookup,
     provider_get,
@@ -175,3 +176,9 @@ def representatives_find(*, provider: str, postcode: Postcode) -> tuple[Area, li
     """
     area = lookup(provider=provider, postcode=postcode)
     return area, area_recipients(area=area)
+
+
+@task(queue_name="default")
+def representatives_cache_purge_task() -> int:
+    """Delete expired API answers from the cache (a scheduler runs it daily)."""
+    return caches_purge()

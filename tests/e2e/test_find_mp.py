@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
-from letters.models import Letter
+from letters.models import AllowedDomain, Letter
 from tests.factories import ANYMAIL_TEST_MAILER, IMMEDIATE_TASKS
 from tests.letters.representatives.fake_api import UK_FOUND, html, serve
 
@@ -97,6 +97,8 @@ def test_a_postcode_leads_to_the_mp_and_one_letter_to_their_published_address(
 def test_with_the_api_failing_the_supporter_finishes_through_the_manual_path(
     page: Page, site, settings, mailoutbox
 ):
+    # A typed-in address goes out through the site only on an allowed domain: a parliament's.
+    AllowedDomain.objects.create(domain="parliament.example", note="test parliament")
     with serve({UK_FOUND: html(500)}) as failing:
         settings.UK_PARLIAMENT_API_URL = failing.url
         page.goto(f"{site}/letters/")

@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from campaign.lib.heartbeats import heartbeat_record
 from campaign.lib.pagecache import page_cache_clear
 from letters.models import Letter, LetterTemplate
+from letters.tokens import confirm_token_make as letter_confirm_token_make
 from letters.tokens import status_token_make
 from petitions.models import Petition
 from petitions.tokens import withdraw_token_make
@@ -25,7 +26,6 @@ from tests.factories import sign
 # asks first.
 ACTIONS = {
     "petitions:confirm": "the confirmation link in the email confirms the signature",
-    "letters:confirm": "the confirmation link in the email queues the letter",
     "letters:reply": "a link in the 'did they reply?' email records the answer in one click",
 }
 # Reads only until the supporter asks for something: letters:find without a postcode shows
@@ -118,6 +118,8 @@ def test_every_public_page_is_read_with_select_only_grants(client, campaign, rea
         "letters:find": [{}],
         "letters:write": [{"template_slug": template.slug}],
         "letters:status": [{"token": status_token_make(letter.pk)}],
+        # The letter's confirmation link asks first (a button that posts): its GET only reads.
+        "letters:confirm": [{"token": letter_confirm_token_make(letter.pk)}],
     }
     assert public_names() == set(pages) | set(ACTIONS) | NOT_PAGES
     pages["set_language"] = [{}]
