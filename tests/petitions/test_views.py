@@ -315,3 +315,17 @@ def test_page_shows_the_next_goal_once_the_original_is_reached(client, petition)
     original = re.search(r"<p class=\"meta\" data-original-goal[^>]*>", html).group(0)
     assert "hidden" not in original
     assert "The original goal of 15,000 was reached." in html
+
+
+def test_every_aria_describedby_points_at_an_element_of_the_page(client, petition):
+    for response in (
+        client.get(detail_url(petition)),
+        client.post(sign_url(petition), {"name": "", "email": "nope"}),
+    ):
+        html = response.content.decode()
+        ids = set(re.findall(r'\bid="([^"]+)"', html))
+        described = re.findall(r'aria-describedby="([^"]+)"', html)
+        assert described
+        for value in described:
+            for target in value.split():
+                assert target in ids, target
