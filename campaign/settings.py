@@ -486,6 +486,11 @@ SCHEDULE = schedule(
         # Every current member of both parliaments into the directory, with published emails.
         "sync_uk_commons": {"when": "0 5 * * mon", "command": "sync_representatives uk-commons"},
         "sync_ca_commons": {"when": "30 5 * * mon", "command": "sync_representatives ca-commons"},
+        # Expired postcode and member answers of those APIs (the cache is in PostgreSQL).
+        "purge_representatives_cache": {
+            "when": "45 3 * * *",
+            "task": "letters.representatives.sync.representatives_cache_purge_task",
+        },
         # Finished task rows (successful or failed) older than two days.
         "prune_task_results": {
             "when": "30 4 * * *",

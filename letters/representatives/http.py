@@ -11,6 +11,7 @@ dependency to the web process. `transport` is the one function that touches the 
 tests replace it with a fake that replays recorded answers.
 """
 
+import http.client
 import json
 import logging
 import time
@@ -122,7 +123,9 @@ def json_get(*, provider: str, url: str, not_found: tuple[int, ...] = (404,)) ->
     headers = {"User-Agent": user_agent(), "Accept": "application/json"}
     try:
         response = transport(url, headers=headers, timeout=settings.REPRESENTATIVES_API_TIMEOUT)
-    except OSError as error:  # TimeoutError is one
+    except (OSError, http.client.HTTPException, ValueError) as error:
+        # OSError: refused, reset, timed out; HTTPException: a broken status line or a body cut
+        # short; ValueError: a URL urllib refuses (a bad *_API_URL setting).
         logger.warning("%s: no answer from %s: %s", provider, url, error)
         raise ProviderUnavailable(f"{provider}: no answer") from error
     if response.status == 429:

@@ -7,7 +7,7 @@ view while the text scrolls. The widget fits the 300×240 frame the petition pag
 
 import pytest
 from django.core.management import call_command
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 PETITION = "/petitions/release-the-landmine-maps/"
 PHONE = {"width": 390, "height": 844}
@@ -128,4 +128,42 @@ def test_the_widget_fits_the_suggested_300_by_240_frame_sign_button_included(
     assert inside(button, {"width": 300, "height": 240})
     assert page.evaluate("document.documentElement.scrollHeight") <= 240
     assert page.evaluate("document.documentElement.scrollWidth") <= 300
+    page.context.close()
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_the_live_counter_updates_at_once_but_speaks_at_most_once_a_minute(
+    browser: Browser, site: str, settings
+):
+    from petitions import services
+    from petitions.models import Petition
+
+    settings.PETITION_COUNT_REFRESH_SECONDS = 0
+    petition = Petition.objects.get()
+
+    def sign(email: str) -> None:
+        signature = services.signature_create(petition=petition, name="A B", email=email)
+        services.signature_confirm(signature_id=signature.signature.pk)
+        services.counter_refresh(petition=petition, force=True)  # the scheduler's job
+
+    page = browser.new_context(viewport=PHONE).new_page()
+    page.clock.install()
+    page.goto(site + PETITION)
+    region = page.locator("[data-count-announce]")
+    assert page.locator(".counter-text").get_attribute("aria-live") is None  # not the visible one
+    assert region.get_attribute("aria-live") == "polite"
+
+    sign("one@example.org")
+    page.clock.run_for(6_000)  # the next poll
+    page.locator("[data-count]").filter(has_text="1").wait_for()
+    assert region.inner_text() == ""  # changed within the first minute: shown, not spoken
+
+    sign("two@example.org")
+    # count.json may be kept for one refresh interval (at least 1 s, real time) by the server
+    # and the browser; the page's clock is fake, this wait is not.
+    page.wait_for_timeout(1_500)
+    page.clock.run_for(60_000)
+    expect(region).to_contain_text("2 people have signed")
+    assert region.inner_text().startswith("2 people have signed")
     page.context.close()

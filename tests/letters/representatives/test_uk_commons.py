@@ -9,6 +9,8 @@ from django.utils import timezone
 from letters.models import ProviderBackoff, RepresentativeCache
 from letters.representatives import NotFound, ProviderUnavailable, lookup
 from letters.representatives.postcodes import UK, postcode_parse
+from letters.representatives.sync import representatives_cache_purge_task
+from tests.factories import IMMEDIATE_TASKS
 from tests.letters.representatives.fake_api import UK_CONTACT, UK_FOUND, Route, html
 
 pytestmark = pytest.mark.django_db
@@ -141,3 +143,15 @@ def test_our_own_rate_holds_back_calls_across_requests(fake_api, settings):
         find("EX9 9ZZ")
     assert len(fake_api.calls) == 2
     assert find("EX1 1AA").members  # cached answers still come
+
+
+def test_expired_answers_are_purged_by_the_scheduled_task(fake_api, settings):
+    find("EX1 1AA")
+    RepresentativeCache.objects.filter(key="uk-commons:member:9001").update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    settings.TASKS = IMMEDIATE_TASKS
+    assert representatives_cache_purge_task.enqueue().return_value == 1
+    assert list(RepresentativeCache.objects.values_list("key", flat=True)) == [
+        "uk-commons:postcode:EX11AA"
+    ]
