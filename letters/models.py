@@ -226,6 +226,8 @@ class Letter(models.Model):
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The id of the request that confirmed it: the worker's log lines about sending it carry it.
+    request_id = models.CharField(max_length=64, blank=True, default="")
     sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
 

@@ -24,6 +24,7 @@ from django.utils.text import slugify
 
 from campaign.lib.canonical import email_canonical
 from campaign.lib.emails import email_build
+from campaign.lib.logs import request_id_bound, request_id_current
 from campaign.lib.pagecache import page_cache_clear
 from campaign.lib.ratelimit import Rate, rate_limit_hit, rate_parse
 from letters.filling import FilledLetter, fill_letter, multi_line, single_line
@@ -264,7 +265,10 @@ def letter_confirm(*, letter_id: int) -> Letter:
         # Made once, before any attempt, and committed with the queued status: every attempt,
         # including one after a crash, sends the same Message-ID.
         letter.message_id = letter.message_id or letter_message_id_make(letter_id=letter.pk)
-        letter.save(update_fields=["status", "confirmed_at", "send_after", "message_id"])
+        letter.request_id = request_id_current()
+        letter.save(
+            update_fields=["status", "confirmed_at", "send_after", "message_id", "request_id"]
+        )
         PendingLetterConfirmation.objects.filter(letter_id=letter.pk).delete()
         transaction.on_commit(letters_drain_enqueue)
     return letter
@@ -368,7 +372,8 @@ def letters_send_pending() -> OutboxResult:
                 )
                 if letter is None:
                     break
-                outcome = _letter_send_attempt(letter, mailer=mailer)
+                with request_id_bound(letter.request_id):
+                    outcome = _letter_send_attempt(letter, mailer=mailer)
         finally:
             # Closed after the commit: SMTP's QUIT and its answer stay out of the duplicate
             # window (a failed send gets a fresh connection for the next letter).
@@ -435,6 +440,7 @@ def _letter_send_attempt(letter: Letter, *, mailer: BaseEmailBackend) -> str:
             "attempts",
         ]
     )
+    logger.info("Letter %s sent (attempt %s)", letter.pk, attempt)
     return "sent"
 
 

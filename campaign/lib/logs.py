@@ -3,8 +3,8 @@
 Every request gets an id: the proxy's `X-Request-ID` when it sends a sane one (Caddy does, see
 the Caddyfile), a new one otherwise. It is sent back in the response's `X-Request-ID`, put on
 every log line written while the request runs, and stored with the rows the worker will
-process for it (a signature's confirmation email), so the worker's lines about that signature
-carry the same id (`request_id_bound`).
+process for it (a signature's confirmation email, a confirmed letter), so the worker's lines
+about them carry the same id (`request_id_bound`).
 
 LOG_FORMAT=json writes each line as one JSON object (time, level, logger, message, request_id,
 and the fields a line was given); LOG_REQUESTS (default: on with JSON) adds one line per

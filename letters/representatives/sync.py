@@ -28,7 +28,7 @@ from letters.representatives import (
     provider_get,
     to_json,
 )
-from letters.representatives.http import patient
+from letters.representatives.http import ProviderUnavailable, patient
 from letters.representatives.postcodes import Postcode
 
 logger = logging.getLogger("letters.representatives")
@@ -44,11 +44,14 @@ class SyncReport:
     updated: list[str] = field(default_factory=list)  # "slug: field, field"
     unchanged: int = 0
     deactivated: list[str] = field(default_factory=list)
+    # Members whose contact record the API did not give this time: they keep what they had.
+    contacts_missing: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         return (
             f"{self.provider}: {len(self.added)} added, {len(self.updated)} updated, "
-            f"{self.unchanged} unchanged, {len(self.deactivated)} marked inactive"
+            f"{self.unchanged} unchanged, {len(self.deactivated)} marked inactive, "
+            f"{len(self.contacts_missing)} contact records not fetched"
         )
 
 
@@ -138,8 +141,17 @@ def representatives_sync(*, provider: str) -> SyncReport:
                 key = f"{provider}:member:{member.external_id}"
                 cached = cache_get(key)
                 if cached is None:
-                    member = module.member_details(member).clean()
-                    cache_put(key, to_json(member), lifetime)
+                    try:
+                        member = module.member_details(member).clean()
+                    except ProviderUnavailable as error:
+                        # One member's contact failing does not stop the others; an empty
+                        # contact never overwrites the one already in the directory.
+                        logger.warning(
+                            "%s: contact of %s not fetched: %s", provider, member.name, error
+                        )
+                        report.contacts_missing.append(member.external_id)
+                    else:
+                        cache_put(key, to_json(member), lifetime)
                 else:
                     member = from_json(cached)
             detailed.append(member)

@@ -5,12 +5,15 @@ which the live server calls as it would call the real ones.
 """
 
 import re
+from datetime import timedelta
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
-from letters.models import AllowedDomain, Letter
+from letters.models import AllowedDomain, Letter, Recipient
+from letters.replies import reply_asks_send
 from tests.factories import ANYMAIL_TEST_MAILER, IMMEDIATE_TASKS
 from tests.letters.representatives.fake_api import UK_FOUND, html, serve
 
@@ -116,3 +119,32 @@ def test_with_the_api_failing_the_supporter_finishes_through_the_manual_path(
     [letter] = [m for m in mailoutbox if any("sam.typed@parliament.example" in to for to in m.to)]
     assert letter.reply_to == ["Aysel Mammadova <aysel@example.org>"]
     assert "Dear Sam Typed MP," in letter.body
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_the_postcode_pages_and_the_reply_page_pass_axe_on_a_phone(
+    page: Page, site, apis, mailoutbox
+):
+    axe = Axe()
+    pages = {
+        "found": "/letters/find/?template=open-letter&postcode=EX1+1AA",
+        "vacant": "/letters/find/?template=open-letter&postcode=EX9+9ZZ",
+        "bad postcode": "/letters/find/?template=open-letter&postcode=12345",
+        "write step with the finder": "/letters/write/open-letter/",
+    }
+    for what, path in pages.items():
+        page.goto(f"{site}{path}")
+        results = axe.run(page)
+        assert results.violations_count == 0, f"{what}:\n{results.generate_report()}"
+
+    mp = Recipient.objects.get(provider="uk-commons")
+    page.goto(f"{site}/letters/write/open-letter/?recipient={mp.slug}&postcode=EX1+1AA")
+    write_and_confirm(page, mailoutbox, name="Aysel Mammadova", email="aysel@example.org")
+    letter = Letter.objects.get()
+    reply_asks_send(now=(letter.sent_at or letter.created_at) + timedelta(days=15))
+    [question] = [m for m in mailoutbox if "reply" in m.subject.lower()]
+    page.goto(re.search(r"https?://\S+/letters/reply/\S+/", question.body).group(0))
+    expect(page.locator("#reply-answer")).to_contain_text("Yes, they replied")
+    results = axe.run(page)
+    assert results.violations_count == 0, results.generate_report()

@@ -307,16 +307,23 @@ def test_a_letter_confirmed_on_both_nodes_at_once_is_sent_once(topology):
     path = f"/letters/confirm/{letter_confirm_token_make(letter.pk)}/"
     before = len(topology.smtp.to(recipient.email))
 
-    def confirm(number: int) -> int:
+    def confirm(number: int) -> tuple[int, str]:
         visitor = Visitor()
         node = nodes[number % 2]
         visitor.get(f"{node}{path}")
-        return visitor.post(f"{node}{path}", {}).status_code
+        response = visitor.post(f"{node}{path}", {})
+        return response.status_code, response.headers.get("X-Request-ID", "")
 
     with ThreadPoolExecutor(max_workers=8) as pool:
-        assert set(pool.map(confirm, range(8))) == {302}
+        answers = list(pool.map(confirm, range(8)))
+    assert {status for status, _ in answers} == {302}
     wait_until(
         lambda: Letter.objects.get(pk=letter.pk).status == Letter.Status.SENT, "the letter sent"
     )
     time.sleep(1)  # a second send, if there were one, would arrive now
     assert len(topology.smtp.to(recipient.email)) - before == 1
+    # The worker's line about sending it carries the id of the request that confirmed it.
+    lines = [json.loads(line) for line in topology.worker.log().splitlines() if line[:1] == "{"]
+    sent = [line for line in lines if line["message"].startswith(f"Letter {letter.pk} sent")]
+    assert len(sent) == 1
+    assert sent[0]["request_id"] in {request_id for _, request_id in answers}

@@ -30,4 +30,6 @@ class Command(BaseCommand):
             self.stdout.write(f"updated: {line}")
         for slug in report.deactivated:
             self.stdout.write(f"marked inactive: {slug}")
+        for member_id in report.contacts_missing:
+            self.stdout.write(f"contact record not fetched (kept as it was): {member_id}")
         self.stdout.write(report.summary())

@@ -5,7 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from letters.models import Letter, Recipient
+from letters.models import Letter, Recipient, RepresentativeCache
 from letters.representatives.sync import representatives_sync_task
 from tests.factories import IMMEDIATE_TASKS
 from tests.letters.representatives.fake_api import CA_ALL, Route, html, recorded
@@ -101,3 +101,16 @@ def test_the_task_runs_the_same_sync_for_a_scheduler(fake_api, settings):
     settings.TASKS = IMMEDIATE_TASKS
     result = representatives_sync_task.enqueue("ca-commons")
     assert len(result.return_value["added"]) == 4
+
+
+def test_one_members_contact_failing_keeps_their_email_and_the_rest_syncs(fake_api):
+    sync("uk-commons")
+    RepresentativeCache.objects.all().delete()
+    fake_api.routes["/api/Members/9105/Contact"] = html(500)
+
+    output = sync("uk-commons")
+
+    assert "0 added, 0 updated, 22 unchanged, 0 marked inactive, 1 contact records" in output
+    assert "contact record not fetched (kept as it was): 9105" in output
+    member = Recipient.objects.get(provider="uk-commons", external_id="9105")
+    assert member.email == "member.9105@parliament.example"
