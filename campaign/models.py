@@ -256,11 +256,6 @@ class AppealTranslation(models.Model):
 HEX_COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", "A colour as #rrggbb.")
 
 
-class CampaignManager(models.Manager["Campaign"]):
-    def get_by_natural_key(self, slug: str) -> "Campaign":
-        return self.get(slug=slug)
-
-
 class Campaign(models.Model):
     """Who runs the campaign and how it looks: the words and colours no template may hold.
 
@@ -311,7 +306,8 @@ class Campaign(models.Model):
         help_text="The header and button colour; white text must read on it (4.5:1).",
     )
 
-    objects = CampaignManager()
+    objects = NaturalKeyManager()
+    natural_key_lookups = ("slug",)
 
     class Meta:
         constraints = [

@@ -76,6 +76,12 @@ def campaign_identity() -> Campaign:
     return identity
 
 
+def campaign_name() -> str:
+    """The name letters are sent under ("Jane Doe via <name>"): CAMPAIGN_NAME if the operator
+    set one, otherwise the campaign's own, from its fixtures."""
+    return settings.CAMPAIGN_NAME or campaign_identity().name
+
+
 def campaign_identity_forget() -> None:
     """After loading or editing the campaign: the next page reads it afresh."""
     cache.delete(CAMPAIGN_CACHE_KEY)

@@ -391,8 +391,9 @@ AXES_DISABLE_ACCESS_LOG = True  # record failures, not every successful staff lo
 SESSION_COOKIE_AGE: int = env.int("DJANGO_SESSION_COOKIE_AGE", default=8 * 60 * 60)
 
 # Letters to representatives.
-# The campaign's name as it appears in "Jane Doe via <name>" on letters.
-CAMPAIGN_NAME: str = env.str("CAMPAIGN_NAME", default="Release the landmine maps")
+# The name in "Jane Doe via <name>" on letters, the letters' emails and the User-Agent of calls
+# to the representatives APIs; empty (the default): the campaign's own name, from its fixtures.
+CAMPAIGN_NAME: str = env.str("CAMPAIGN_NAME", default="")
 # Days a letter's confirmation link stays valid; unconfirmed letters are deleted after it.
 LETTERS_CONFIRMATION_DAYS: int = env.int("LETTERS_CONFIRMATION_DAYS", default=7)
 # Days a sent letter's text is kept before it is removed (the counts stay).

@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from campaign.lib.emails import email_build
+from campaign.selectors import campaign_name
 from letters.models import Letter, ReplyCheck
 from letters.tokens import reply_token_make
 
@@ -99,7 +100,7 @@ def _reply_ask_email_build(*, letter: Letter, ask: int) -> EmailMultiAlternative
         "yes_url": link(ReplyCheck.Answer.YES),
         "no_url": link(ReplyCheck.Answer.NO),
         "not_yet_url": link(ReplyCheck.Answer.NOT_YET),
-        "campaign_name": settings.CAMPAIGN_NAME,
+        "campaign_name": campaign_name(),
         "link_days": settings.LETTERS_REPLY_LINK_DAYS,
     }
     return email_build(name="letter-reply-ask", context=context, to=[letter.sender_email])

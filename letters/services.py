@@ -27,6 +27,7 @@ from campaign.lib.emails import email_build
 from campaign.lib.logs import request_id_bound, request_id_current
 from campaign.lib.pagecache import page_cache_clear
 from campaign.lib.ratelimit import Rate, rate_limit_hit, rate_parse
+from campaign.selectors import campaign_name
 from letters.filling import FilledLetter, fill_letter, multi_line, single_line
 from letters.models import (
     AllowedDomain,
@@ -243,7 +244,7 @@ def _confirmation_email_build(letter: Letter) -> EmailMultiAlternatives:
         "status_url": settings.SITE_URL
         + reverse("letters:status", kwargs={"token": status_token_make(letter.pk)}),
         "days": settings.LETTERS_CONFIRMATION_DAYS,
-        "campaign_name": settings.CAMPAIGN_NAME,
+        "campaign_name": campaign_name(),
     }
     return email_build(name="letter-confirm", context=context, to=[letter.sender_email])
 
@@ -307,7 +308,7 @@ def letter_message_build(letter: Letter) -> EmailMultiAlternatives:
 
 def _letter_message_build(letter: Letter) -> EmailMultiAlternatives:
     from_address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
-    display = single_line(f"{letter.sender_name} via {settings.CAMPAIGN_NAME}")
+    display = single_line(f"{letter.sender_name} via {campaign_name()}")
     context = {"letter": letter, "paragraphs": [p for p in letter.body.split("\n\n") if p.strip()]}
     message = email_build(
         name="letter",

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from campaign.lib.clients import client_ip, ip_hash
 from campaign.lib.pagecache import page_cache
 from campaign.lib.ratelimit import rate_limit_hit, rate_parse
+from campaign.selectors import campaign_name
 from letters.forms import LetterForm, PostcodeForm, RecipientSearchForm
 from letters.models import Letter, LetterTemplate, Recipient, ReplyCheck
 from letters.replies import ReplyOutcome, reply_record
@@ -152,7 +153,7 @@ def render_preview(
         "can_send": may_send,
         # A typed-in address the site will not email: the supporter sends it themselves.
         "own_mailbox_only": bool(draft.recipient_email) and not may_send,
-        "from_display": f"{draft.sender_name} via {settings.CAMPAIGN_NAME}",
+        "from_display": f"{draft.sender_name} via {campaign_name()}",
         "from_address": parseaddr(settings.DEFAULT_FROM_EMAIL)[1],
         # Never a mailto with an empty "To": without an email there is no mailto link.
         "mailto": mailto_link(to=draft.recipient_email, subject=subject, body=body)

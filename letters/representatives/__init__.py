@@ -12,7 +12,7 @@ REPRESENTATIVES_MEMBER_CACHE_DAYS (7). A letter template names the providers it 
 (LetterTemplate.postcode_lookup).
 """
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict
 from datetime import timedelta
 from types import ModuleType
 from typing import Any
@@ -20,9 +20,11 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from letters.filling import salutation, single_line
+from letters.filling import single_line
 from letters.models import RepresentativeCache
+from letters.representatives import ca_commons, directory, uk_commons
 from letters.representatives.http import NotFound, ProviderUnavailable
+from letters.representatives.members import Area, Representative
 from letters.representatives.postcodes import Postcode
 
 __all__ = [
@@ -34,62 +36,10 @@ __all__ = [
     "provider_get",
 ]
 
-CONTACT_URLS = ("email", "website", "contact_url")
 UNKNOWN_POSTCODE_CACHE = timedelta(days=1)
 
 
-@dataclass(frozen=True)
-class Representative:
-    """One member as a provider describes them; contact fields empty when not published."""
-
-    provider: str
-    external_id: str
-    name: str
-    title: str = "MP"
-    party: str = ""
-    constituency: str = ""
-    organisation: str = ""
-    country: str = ""
-    email: str = ""
-    postal_address: str = ""
-    website: str = ""
-    contact_url: str = ""
-    details: bool = False  # True once the contact fields have been asked for
-
-    @property
-    def salutation(self) -> str:
-        """ "Jane Smith MP", "Dr Jane Smith MP": how the letter greets them."""
-        return salutation(title=self.title, name=self.name)
-
-    def clean(self) -> "Representative":
-        """Single-line fields on one line: what an API says is data, never trusted as is."""
-        fields = {
-            name: single_line(getattr(self, name))
-            for name in ("external_id", "name", "title", "party", "constituency", "organisation")
-        }
-        fields |= {name: getattr(self, name).strip() for name in CONTACT_URLS}
-        fields["country"] = single_line(self.country)
-        fields["postal_address"] = "\n".join(
-            single_line(line) for line in self.postal_address.splitlines() if line.strip()
-        )
-        return replace(self, **fields)  # type: ignore[arg-type]
-
-
-@dataclass(frozen=True)
-class Area:
-    """A postcode's constituency (or riding, or area) and its members; none when vacant."""
-
-    name: str
-    members: list[Representative] = field(default_factory=list)
-
-    @property
-    def vacant(self) -> bool:
-        return not self.members
-
-
 def provider_get(key: str) -> ModuleType:
-    from letters.representatives import ca_commons, directory, uk_commons
-
     providers = {module.KEY: module for module in (uk_commons, ca_commons, directory)}
     try:
         return providers[key]

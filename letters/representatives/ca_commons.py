@@ -20,8 +20,8 @@ from typing import Any
 from django.conf import settings
 from django.utils.text import slugify
 
-from letters.representatives import Area, Representative
 from letters.representatives.http import NotFound, ProviderUnavailable, json_get
+from letters.representatives.members import Area, Representative
 from letters.representatives.postcodes import CANADA, Postcode
 
 KEY = "ca-commons"

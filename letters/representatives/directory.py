@@ -6,7 +6,8 @@ so no cache.
 """
 
 from letters.models import Recipient
-from letters.representatives import Area, NotFound, Representative
+from letters.representatives.http import NotFound
+from letters.representatives.members import Area, Representative
 from letters.representatives.postcodes import Postcode
 
 KEY = "directory"

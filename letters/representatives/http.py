@@ -29,6 +29,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from campaign.lib.ratelimit import rate_limit_hit, rate_parse
+from campaign.selectors import campaign_name
 from letters.models import ProviderBackoff
 
 logger = logging.getLogger("letters.representatives")
@@ -90,7 +91,7 @@ def our_rate_allows(provider: str) -> bool:
 
 
 def user_agent() -> str:
-    return f"{settings.CAMPAIGN_NAME} letters ({settings.SITE_URL}; finds a supporter's MP)"
+    return f"{campaign_name()} letters ({settings.SITE_URL}; finds a supporter's MP)"
 
 
 def retry_after(value: str | None, now: datetime) -> timedelta:

@@ -19,8 +19,8 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 
-from letters.representatives import Area, Representative
 from letters.representatives.http import NotFound, ProviderUnavailable, json_get
+from letters.representatives.members import Area, Representative
 from letters.representatives.postcodes import UK, Postcode
 
 KEY = "uk-commons"

@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from campaign.selectors import campaign_name
 from letters.models import AllowedDomain, Letter
 from letters.relay import domain_allowed, links_added, template_share_kept
 from tests.factories import ANYMAIL_TEST_MAILER, IMMEDIATE_TASKS, letter_details
@@ -101,7 +102,7 @@ def test_the_preview_says_what_is_sent_to_whom_and_from_whom(client, writing, mp
     said = html.unescape(re.sub(r"<[^>]+>", "", said))
     assert "Jane Smith <jane.smith@parliament.example>" in said
     assert "campaign@mg.example.org" in said
-    assert f"Ann Lee via {settings.CAMPAIGN_NAME}" in said
+    assert f"Ann Lee via {campaign_name()}" in said
     assert "Replies go to you at ann.lee@example.org" in said
 
 

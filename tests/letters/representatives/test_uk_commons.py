@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from campaign.selectors import campaign_name
 from letters.models import ProviderBackoff, RepresentativeCache
 from letters.representatives import NotFound, ProviderUnavailable, lookup
 from letters.representatives.postcodes import UK, postcode_parse
@@ -48,7 +49,7 @@ def test_calls_name_the_site_and_give_up_after_three_seconds(fake_api, settings)
     for _url, headers, timeout in fake_api.calls:
         assert timeout == 3.0
         assert "https://campaign.example.org" in headers["User-Agent"]
-        assert settings.CAMPAIGN_NAME in headers["User-Agent"]
+        assert campaign_name() in headers["User-Agent"]
 
 
 def test_a_vacant_seat_has_its_constituency_and_no_member(fake_api):
