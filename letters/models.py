@@ -281,6 +281,9 @@ class PendingLetterConfirmation(models.Model):
         default=timezone.now, help_text="Not before this time (later after a failed attempt)."
     )
     attempts = models.PositiveSmallIntegerField(default=0)
+    # The id of the request that wrote the letter: the worker's log lines about this email
+    # carry it.
+    request_id = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         indexes = [

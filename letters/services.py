@@ -222,7 +222,8 @@ def letter_existing(*, draft: LetterDraft, sender_canonical: str) -> Letter | No
 def confirmation_email_enqueue(letter_id: int) -> None:
     """Queue (again) the letter's confirmation email in the outbox, and a drain after commit."""
     PendingLetterConfirmation.objects.bulk_create(
-        [PendingLetterConfirmation(letter_id=letter_id)], ignore_conflicts=True
+        [PendingLetterConfirmation(letter_id=letter_id, request_id=request_id_current())],
+        ignore_conflicts=True,
     )
     transaction.on_commit(letter_confirmations_drain_enqueue)
 
@@ -493,6 +494,11 @@ def _letter_confirmation_attempt(pending: PendingLetterConfirmation) -> str:
     letter = pending.letter
     if letter.status != Letter.Status.AWAITING_CONFIRMATION:
         return "not_needed"
+    with request_id_bound(pending.request_id):
+        return _letter_confirmation_send(pending, letter)
+
+
+def _letter_confirmation_send(pending: PendingLetterConfirmation, letter: Letter) -> str:
     try:
         confirmation_email_build(letter).send()
     except Exception:

@@ -371,3 +371,22 @@ def test_the_connection_is_closed_after_the_commit(template, mp, settings):
     assert letters_send_pending().sent == 1
     assert RecordsWhenClosed.closed_in_transaction
     assert not any(RecordsWhenClosed.closed_in_transaction)
+
+
+def test_the_worker_logs_a_letters_confirmation_email_under_the_request_that_wrote_it(
+    db, template, mp, flaky_mailer, caplog
+):
+    from campaign.lib.logs import RequestIdFilter, request_id_bound
+
+    letter = make_letter(template, mp, status=Letter.Status.AWAITING_CONFIRMATION)
+    with request_id_bound("letter-request-7"):
+        confirmation_email_enqueue(letter.pk)
+    assert PendingLetterConfirmation.objects.get().request_id == "letter-request-7"
+    flaky_mailer.failures_left = 1
+    with caplog.at_level(logging.ERROR, logger="letters.services"):
+        letter_confirmations_send_pending()
+    failures = [r for r in caplog.records if "confirmation email of letter" in r.getMessage()]
+    for record in failures:
+        RequestIdFilter().filter(record)
+    assert failures
+    assert {record.request_id for record in failures} == {"letter-request-7"}
