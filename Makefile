@@ -41,7 +41,7 @@ worker: install
 # nodes on PORT and PORT+1, the worker and the scheduler, production settings. Ctrl-C stops
 # them all. Needs redis-server (Debian: apt-get install redis-server).
 prod-local: install
-	PORT=$(PORT) $(BIN)/python scripts/prod_local.py
+	PORT=$(PORT) $(BIN)/python -m campaign.prodlocal
 
 lint: install
 	$(BIN)/ruff check .

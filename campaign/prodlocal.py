@@ -1,5 +1,8 @@
 """The production topology on this machine, without containers: `make prod-local`.
 
+Development tooling like campaign/devdb.py: run as `python -m campaign.prodlocal`, never imported
+by the site.
+
 PostgreSQL (campaign/devdb.py, data kept in .prodlocal/postgres), Redis for the shared cache
 (Debian's `redis-server`), two gunicorn web nodes on two ports, the worker (`db_worker`) and
 the scheduler, all with production settings (DEBUG off, the database task queue, the page cache
@@ -26,10 +29,9 @@ import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from campaign.devdb import cluster_start, free_port
 
-from campaign.devdb import cluster_start, free_port  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 STATE = ROOT / ".prodlocal"
 BIN = Path(sys.executable).parent
@@ -64,14 +66,15 @@ def environment(database_url: str, redis_url: str) -> dict[str, str]:
     return {**os.environ, **env, **{k: v for k, v in os.environ.items() if k in env}}
 
 
-def pipe(name: str, process: subprocess.Popen) -> None:
+def pipe(name: str, process: subprocess.Popen[bytes]) -> None:
     """Print a process's output line by line, with its name in front."""
+    assert process.stdout is not None, "started with stdout=PIPE"
     for line in iter(process.stdout.readline, b""):
         sys.stdout.write(f"{name:>9} | {line.decode(errors='replace')}")
         sys.stdout.flush()
 
 
-def wait_for(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
+def wait_for(url: str, process: subprocess.Popen[bytes], seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -95,9 +98,9 @@ def main() -> None:
     signal.signal(signal.SIGINT, lambda signum, frame: stopping.set())
 
     cluster = cluster_start(folder=STATE / "postgres")
-    started: list[tuple[str, subprocess.Popen]] = []
+    started: list[tuple[str, subprocess.Popen[bytes]]] = []
 
-    def start(name: str, command: list[str], env: dict[str, str]) -> subprocess.Popen:
+    def start(name: str, command: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
         process = subprocess.Popen(  # noqa: S603 - our own commands
             command,
             cwd=ROOT,
