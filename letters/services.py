@@ -25,6 +25,7 @@ from django.utils.text import slugify
 from campaign.lib.canonical import email_canonical
 from campaign.lib.emails import email_build
 from campaign.lib.logs import request_id_bound, request_id_current
+from campaign.lib.outbox import outbox_drain
 from campaign.lib.pagecache import page_cache_clear
 from campaign.lib.ratelimit import Rate, rate_limit_hit, rate_parse
 from campaign.selectors import campaign_name
@@ -463,27 +464,13 @@ def letter_confirmations_send_pending(*, batch: int = CONFIRMATION_BATCH) -> Out
     As the petition's outbox: batches taken with FOR UPDATE SKIP LOCKED, sent, and deleted in
     the batch's transaction, so a process that dies mid-batch leaves it to be sent again.
     """
-    totals = dict.fromkeys(("sent", "not_needed", "deferred", "retrying", "given_up"), 0)
-    wake_at: datetime | None = None
-    while True:
-        with transaction.atomic():
-            due = list(
-                PendingLetterConfirmation.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("letter")
-                .filter(send_after__lte=timezone.now())
-                .order_by("send_after", "letter_id")[:batch]
-            )
-            if not due:
-                break
-            finished: list[int] = []
-            for pending in due:
-                outcome = _letter_confirmation_attempt(pending)
-                totals[outcome] += 1
-                if outcome == "retrying":
-                    wake_at = min(wake_at or pending.send_after, pending.send_after)
-                else:
-                    finished.append(pending.pk)
-            PendingLetterConfirmation.objects.filter(pk__in=finished).delete()
+    totals, wake_at = outbox_drain(
+        rows=lambda: PendingLetterConfirmation.objects.select_related("letter").order_by(
+            "send_after", "letter_id"
+        ),
+        attempt=_letter_confirmation_attempt,
+        batch=batch,
+    )
     if wake_at is not None:
         letter_confirmations_drain_enqueue(run_after=wake_at)
     return OutboxResult(**totals)

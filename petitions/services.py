@@ -25,6 +25,7 @@ from django.utils import timezone, translation
 from campaign.lib.canonical import email_canonical
 from campaign.lib.emails import email_build
 from campaign.lib.logs import request_id_bound, request_id_current
+from campaign.lib.outbox import outbox_drain
 from campaign.lib.ratelimit import Rate, rate_limit_hit, rate_limits_purge
 from petitions.consent import CURRENT_CONSENT_VERSION
 from petitions.models import (
@@ -286,37 +287,26 @@ class OutboxResult:
 def confirmation_emails_send_pending(*, batch: int = CONFIRMATION_BATCH) -> OutboxResult:
     """Send every confirmation email that is due, in batches; returns what happened.
 
-    Several drains may run at once (several workers, hosts): each takes its batch with FOR
-    UPDATE SKIP LOCKED, so none waits for another and no email is taken twice. A batch is sent
-    and deleted in one transaction: if the process dies mid-batch, the batch is sent again
-    (at least once, never lost).
+    Batches taken with FOR UPDATE SKIP LOCKED, sent and deleted in the batch's transaction
+    (campaign/lib/outbox.py): at least once, never lost.
     """
-    totals = dict.fromkeys(("sent", "not_needed", "retrying", "given_up", "capped"), 0)
-    next_retry: datetime | None = None
-    while True:
-        with transaction.atomic():
-            due = list(
-                PendingConfirmationEmail.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("signature__petition__appeal")
-                .filter(send_after__lte=timezone.now())
-                .order_by("send_after", "signature_id")[:batch]
-            )
-            if not due:
-                break
-            finished: list[int] = []
-            for pending in due:
-                with request_id_bound(pending.request_id):
-                    outcome = _confirmation_email_attempt(pending)
-                totals[outcome] += 1
-                if outcome == "retrying":
-                    next_retry = min(next_retry or pending.send_after, pending.send_after)
-                else:
-                    finished.append(pending.pk)
-            PendingConfirmationEmail.objects.filter(pk__in=finished).delete()
+    totals, next_retry = outbox_drain(
+        rows=lambda: PendingConfirmationEmail.objects.select_related(
+            "signature__petition__appeal"
+        ).order_by("send_after", "signature_id"),
+        attempt=_confirmation_email_attempt_logged,
+        batch=batch,
+    )
     if next_retry is not None and confirmation_emails_send.get_backend().supports_defer:
         # Nothing else may come along to drain the outbox again: queue the retry ourselves.
         confirmation_emails_send.using(run_after=next_retry).enqueue()
     return OutboxResult(**totals)
+
+
+def _confirmation_email_attempt_logged(pending: PendingConfirmationEmail) -> str:
+    """The attempt, its log lines carrying the id of the request that signed."""
+    with request_id_bound(pending.request_id):
+        return _confirmation_email_attempt(pending)
 
 
 def _confirmation_email_attempt(pending: PendingConfirmationEmail) -> str:
