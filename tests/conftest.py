@@ -28,6 +28,17 @@ def system_chromium() -> str | None:
 
 
 @pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in English: a request in another language activates it in this thread
+    (the middleware does not deactivate), and `reverse()` in the next test would follow it."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
+@pytest.fixture(autouse=True)
 def clear_cache():
     """Each test starts with empty caches: nothing cached by one test may leak into the next
     (Django's cache, the public pages, the signing view's petition rows, the drain this process
