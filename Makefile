@@ -66,13 +66,16 @@ test: lint typecheck
 # Translations (docs/translations.md): gather the strings into locale/*/LC_MESSAGES/*.po, then
 # compile them (.mo, committed). Needs GNU gettext (Debian: gettext). A new language:
 # `make messages LANGUAGE=xx` once, then translate its .po files and run `make messages` again.
-MESSAGES_OPTIONS = --ignore=tests --ignore=bench --ignore=staticfiles --ignore=.venv --no-obsolete
+MESSAGES_OPTIONS = --ignore=tests --ignore=bench --ignore=staticfiles --ignore=.venv --no-obsolete --no-location
 messages: export DJANGO_SECRET_KEY ?= messages-only
 messages: install
 	$(BIN)/python manage.py makemessages $(if $(LANGUAGE),--locale=$(LANGUAGE),--all) \
 		--domain=django $(MESSAGES_OPTIONS)
 	$(BIN)/python manage.py makemessages $(if $(LANGUAGE),--locale=$(LANGUAGE),--all) \
 		--domain=djangojs $(MESSAGES_OPTIONS)
+	@# No dates and no source lines in the catalogues: they changed with every run and every
+	@# edit of the code, so two branches that each added a string always conflicted.
+	sed -i '/^"POT-Creation-Date: /d' locale/*/LC_MESSAGES/*.po
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 # Re-pin the dependencies after changing pyproject.toml.
