@@ -427,6 +427,9 @@ REPRESENT_API_URL: str = env.str(
 REPRESENTATIVES_API_TIMEOUT: float = env.float("REPRESENTATIVES_API_TIMEOUT", default=3.0)
 # Calls per API from all our processes together ("count/window"); over it, the manual path.
 REPRESENTATIVES_API_RATE: str = env.str("REPRESENTATIVES_API_RATE", default="10/1s")
+# Represent publishes a limit of 60 requests a minute per client (represent.opennorth.ca/api/);
+# our calls to it keep under that, whatever REPRESENTATIVES_API_RATE allows the others.
+REPRESENT_API_RATE: str = env.str("REPRESENT_API_RATE", default="60/1m")
 # Days a postcode's representatives and a member's contact details are kept in the database.
 REPRESENTATIVES_POSTCODE_CACHE_DAYS: int = env.int(
     "REPRESENTATIVES_POSTCODE_CACHE_DAYS", default=30

@@ -37,6 +37,7 @@ __all__ = [
 ]
 
 UNKNOWN_POSTCODE_CACHE = timedelta(days=1)
+VACANT_SEAT_CACHE = timedelta(days=1)
 
 
 def provider_get(key: str) -> ModuleType:
@@ -104,7 +105,8 @@ def lookup(*, provider: str, postcode: Postcode) -> Area:
             if member.details:
                 cache_put(f"{provider}:member:{member.external_id}", to_json(member), member_days)
         cached = {"area": single_line(area.name), "members": [to_json(m) for m in members]}
-        cache_put(key, cached, postcode_days)
+        # A vacant seat is filled by a by-election at some point: ask again after a day.
+        cache_put(key, cached, postcode_days if members else VACANT_SEAT_CACHE)
     members = []
     for data in cached["members"]:
         member = from_json(data)

@@ -68,16 +68,33 @@ def member_from(rep: dict[str, Any]) -> Representative:
     )
 
 
+# Represent leaves a `representatives_*` or `boundaries_*` list out when it would be empty
+# (opennorth/represent-postcodes, Postcode.get_representatives adds a key per match type found),
+# so every one of them is optional.
+LISTS = (
+    "representatives_concordance",
+    "representatives_centroid",
+    "boundaries_concordance",
+    "boundaries_centroid",
+)
+
+
 def postcode_answer(postcode: Postcode) -> dict[str, Any]:
     data = json_get(provider=KEY, url=f"{settings.REPRESENT_API_URL}/postcodes/{postcode.compact}/")
-    if not isinstance(data, dict) or not isinstance(data.get("representatives_centroid", []), list):
-        raise nonsense("no representatives")
+    if not isinstance(data, dict):
+        raise nonsense("not an object")
+    for key in LISTS:
+        if not isinstance(data.get(key) or [], list):
+            raise nonsense(f"{key} is not a list")
     return data
 
 
 def postcode_lookup(postcode: Postcode) -> Area:
     data = postcode_answer(postcode)
-    reps = [*(data.get("representatives_concordance") or []), *data["representatives_centroid"]]
+    reps = [
+        *(data.get("representatives_concordance") or []),
+        *(data.get("representatives_centroid") or []),
+    ]
     members: list[Representative] = []
     for rep in filter(is_mp, reps):
         member = member_from(rep)

@@ -2,9 +2,9 @@
 
 Every call: a 3 s timeout (REPRESENTATIVES_API_TIMEOUT), a User-Agent that names the site, no
 retry inside a request, our own rate per API across all processes (REPRESENTATIVES_API_RATE,
-counted in PostgreSQL), and a 429 honoured: the API's Retry-After (60 s when it gives none)
-is written to ProviderBackoff and no call goes out before it has passed. Any failure raises
-ProviderUnavailable, which the pages turn into the manual path.
+counted in PostgreSQL), and a 429 or 503 honoured: the API's Retry-After (60 s when it gives
+none) is written to ProviderBackoff and no call goes out before it has passed. Any failure
+raises ProviderUnavailable, which the pages turn into the manual path.
 
 The standard library's urllib is enough for one GET with a timeout and a header; it adds no
 dependency to the web process. `transport` is the one function that touches the network, so the
@@ -37,6 +37,7 @@ logger = logging.getLogger("letters.representatives")
 DEFAULT_RETRY_AFTER = timedelta(seconds=60)
 MAX_RETRY_AFTER = timedelta(hours=24)
 MAX_BODY = 5 * 1024 * 1024
+BACK_OFF_STATUSES = {429: "429 Too Many Requests", 503: "503 Service Unavailable"}
 
 
 class ProviderUnavailable(Exception):
@@ -80,8 +81,15 @@ def patient() -> Iterator[None]:
         _patient.reset(token)
 
 
+def provider_rate(provider: str) -> str:
+    """Our call rate for one API: its published limit where it has one, else the default."""
+    if provider == "ca-commons":
+        return settings.REPRESENT_API_RATE
+    return settings.REPRESENTATIVES_API_RATE
+
+
 def our_rate_allows(provider: str) -> bool:
-    rate = rate_parse(settings.REPRESENTATIVES_API_RATE)
+    rate = rate_parse(provider_rate(provider))
     for _ in range(600 if _patient.get() else 1):
         if rate_limit_hit(key=f"representatives-api:{provider}", rates=[rate]):
             return True
@@ -129,14 +137,20 @@ def json_get(*, provider: str, url: str, not_found: tuple[int, ...] = (404,)) ->
         # short; ValueError: a URL urllib refuses (a bad *_API_URL setting).
         logger.warning("%s: no answer from %s: %s", provider, url, error)
         raise ProviderUnavailable(f"{provider}: no answer") from error
-    if response.status == 429:
+    if response.status in BACK_OFF_STATUSES:
+        # 429 says we asked too often; 503 that the API is overloaded or down for maintenance
+        # (Represent answers 503 when it is busy): either way, calling again at once only adds
+        # load, so no call goes out before its Retry-After (60 s when it gives none).
         lower = {key.lower(): value for key, value in response.headers.items()}
         until = now + retry_after(lower.get("retry-after"), now)
+        reason = BACK_OFF_STATUSES[response.status]
         ProviderBackoff.objects.update_or_create(
-            provider=provider, defaults={"not_before": until, "reason": "429 Too Many Requests"}
+            provider=provider, defaults={"not_before": until, "reason": reason}
         )
-        logger.warning("%s answered 429: no calls before %s.", provider, until.isoformat())
-        raise ProviderUnavailable(f"{provider}: too many requests")
+        logger.warning(
+            "%s answered %s: no calls before %s.", provider, response.status, until.isoformat()
+        )
+        raise ProviderUnavailable(f"{provider}: {reason}")
     if response.status in not_found:
         raise NotFound(url)
     if response.status != 200:

@@ -27,6 +27,11 @@ CANADA_PATTERN = re.compile(
     r"^[ABCEGHJ-NPRSTVXY][0-9][ABCEGHJ-NPRSTV-Z][0-9][ABCEGHJ-NPRSTV-Z][0-9]$"
 )
 OTHER_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9 -]{0,8}[A-Z0-9]$")
+# Royal Mail postcodes with no constituency: the Crown Dependencies (Guernsey and Alderney and
+# Sark GY, Jersey JE, the Isle of Man IM) have parliaments of their own, and British Forces Post
+# Office numbers ("BFPO 1234") are forces' mail addresses.
+CROWN_DEPENDENCY_PATTERN = re.compile(r"^(GY|JE|IM)[0-9]")
+BFPO_PATTERN = re.compile(r"^BFPO[0-9]{1,4}$")
 PATTERNS = {UK: UK_PATTERN, CANADA: CANADA_PATTERN}
 MAX_LENGTH = 16
 
@@ -82,6 +87,8 @@ def postcode_parse(value: str, *, countries: list[str], directory: bool = False)
     code = compact(value)
     if not code:
         raise PostcodeInvalid(_("Please enter your postcode."))
+    if UK in countries:
+        no_mp_here(code)
     found = country_of(code)
     if found in countries:
         return Postcode(country=found, compact=code)
@@ -108,6 +115,24 @@ def postcode_parse(value: str, *, countries: list[str], directory: bool = False)
     raise PostcodeInvalid(
         _("That is not a postcode we recognise: letters, numbers and spaces only.")
     )
+
+
+def no_mp_here(code: str) -> None:
+    """Refuse a postcode that is British in form but has no MP at Westminster."""
+    if CROWN_DEPENDENCY_PATTERN.match(code) and UK_PATTERN.match(code):
+        raise PostcodeInvalid(
+            _(
+                "There is no Westminster MP for this postcode: Jersey, Guernsey and the Isle of "
+                "Man have parliaments of their own."
+            )
+        )
+    if BFPO_PATTERN.match(code):
+        raise PostcodeInvalid(
+            _(
+                "There is no Westminster MP for a BFPO number: it is a forces mail address, not a "
+                "constituency. Enter the postcode of your home address in the UK instead."
+            )
+        )
 
 
 def provider_country(provider: str) -> str:

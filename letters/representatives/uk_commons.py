@@ -57,7 +57,9 @@ def member_from(value: dict[str, Any], constituency: str) -> Representative:
 def postcode_lookup(postcode: Postcode) -> Area:
     data = json_get(
         provider=KEY,
-        url=url("/api/Location/Constituency/Search", searchText=postcode.compact, skip=0, take=20),
+        # As written, with its space ("SW1A 1AA"): the form every published example of this
+        # search uses; the compact form is not documented to work.
+        url=url("/api/Location/Constituency/Search", searchText=postcode.display, skip=0, take=20),
     )
     if not isinstance(data, dict) or not isinstance(data.get("items"), list):
         raise nonsense("no items")
@@ -90,8 +92,14 @@ def contact_fields(entries: list[Any]) -> dict[str, str]:
     fields = {"email": "", "postal_address": "", "website": ""}
     for entry in entries:
         if entry.get("isWebAddress"):
+            # Only the entry of type Website is the member's own site: other web addresses are
+            # social media, or an office's contact form (the Prime Minister's is No 10's).
             address = str(entry.get("line1") or entry.get("website") or "")
-            if not fields["website"] and address.startswith(("https://", "http://")):
+            if (
+                entry.get("type") == "Website"
+                and not fields["website"]
+                and address.startswith(("https://", "http://"))
+            ):
                 fields["website"] = address
             continue
         if not fields["email"] and entry.get("email"):

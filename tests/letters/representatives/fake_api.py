@@ -17,9 +17,9 @@ from urllib.parse import urlsplit
 from letters.representatives.http import Response
 
 RECORDED = Path(__file__).parent / "recorded"
-UK_FOUND = "/api/Location/Constituency/Search?searchText=EX11AA&skip=0&take=20"
-UK_VACANT = "/api/Location/Constituency/Search?searchText=EX99ZZ&skip=0&take=20"
-UK_UNKNOWN = "/api/Location/Constituency/Search?searchText=EX00AA&skip=0&take=20"
+UK_FOUND = "/api/Location/Constituency/Search?searchText=EX1+1AA&skip=0&take=20"
+UK_VACANT = "/api/Location/Constituency/Search?searchText=EX9+9ZZ&skip=0&take=20"
+UK_UNKNOWN = "/api/Location/Constituency/Search?searchText=EX0+0AA&skip=0&take=20"
 UK_CONTACT = "/api/Members/9001/Contact"
 CA_FOUND = "/postcodes/K1A0B1/"
 CA_VACANT = "/postcodes/K2P0V1/"

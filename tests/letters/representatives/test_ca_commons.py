@@ -1,11 +1,13 @@
 """The Canadian House of Commons provider against Represent's recorded answers."""
 
+import json
+
 import pytest
 
 from letters.models import RepresentativeCache
 from letters.representatives import NotFound, ProviderUnavailable, lookup
 from letters.representatives.postcodes import CANADA, postcode_parse
-from tests.letters.representatives.fake_api import CA_FOUND, Route, html
+from tests.letters.representatives.fake_api import CA_FOUND, CA_VACANT, Route, html, recorded
 
 pytestmark = pytest.mark.django_db
 
@@ -62,4 +64,28 @@ def test_failures_and_nonsense_are_unavailable(fake_api, route):
 def test_the_second_lookup_makes_no_call(fake_api):
     find("K1A 0B1")
     find("K1A0B1")
+    assert len(fake_api.calls) == 1
+
+
+def test_an_answer_without_a_representatives_list_is_read_as_empty(fake_api):
+    """Represent leaves out a list it would send empty (README of recorded/): no KeyError."""
+    answer = json.loads(recorded("ca-postcode-found.json"))
+    answer["representatives_concordance"] = answer.pop("representatives_centroid")
+    fake_api.routes[CA_FOUND] = Route(body=json.dumps(answer).encode())
+    [mp] = find("K1A 0B1").members
+    assert mp.name == "Marie Testdéputée"
+
+    del answer["representatives_concordance"]
+    fake_api.routes[CA_VACANT] = Route(body=json.dumps(answer).encode())
+    area = find("K2P 0V1")
+    assert area.vacant
+
+
+def test_represent_is_called_at_most_sixty_times_a_minute(fake_api, settings):
+    settings.REPRESENTATIVES_API_RATE = "1000/1s"  # the others' rate does not apply to Represent
+    assert settings.REPRESENT_API_RATE == "60/1m"
+    settings.REPRESENT_API_RATE = "1/1m"
+    find("K1A 0B1")
+    with pytest.raises(ProviderUnavailable):
+        find("K2P 0V1")
     assert len(fake_api.calls) == 1

@@ -1,5 +1,6 @@
 """The UK House of Commons provider against the Members API's recorded answers."""
 
+import json
 import logging
 from datetime import timedelta
 
@@ -9,10 +10,16 @@ from django.utils import timezone
 from campaign.selectors import campaign_name
 from letters.models import ProviderBackoff, RepresentativeCache
 from letters.representatives import NotFound, ProviderUnavailable, lookup
-from letters.representatives.postcodes import UK, postcode_parse
+from letters.representatives.postcodes import UK, PostcodeInvalid, postcode_parse
 from letters.representatives.sync import representatives_cache_purge_task
 from tests.factories import IMMEDIATE_TASKS
-from tests.letters.representatives.fake_api import UK_CONTACT, UK_FOUND, Route, html
+from tests.letters.representatives.fake_api import (
+    UK_CONTACT,
+    UK_FOUND,
+    Route,
+    html,
+    recorded,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -156,3 +163,59 @@ def test_expired_answers_are_purged_by_the_scheduled_task(fake_api, settings):
     assert list(RepresentativeCache.objects.values_list("key", flat=True)) == [
         "uk-commons:postcode:EX11AA"
     ]
+
+
+def test_the_postcode_is_sent_as_written_with_its_space(fake_api):
+    find("ex11aa")
+    assert fake_api.urls()[0].endswith("searchText=EX1+1AA&skip=0&take=20")
+
+
+def test_a_vacant_seat_is_asked_about_again_after_a_day_not_thirty(fake_api):
+    find("EX9 9ZZ")
+    row = RepresentativeCache.objects.get(key="uk-commons:postcode:EX99ZZ")
+    assert row.expires_at - row.fetched_at == timedelta(days=1)
+
+
+def test_a_503_stops_calls_as_a_429_does(fake_api):
+    fake_api.routes[UK_FOUND] = Route(status=503, headers={"Retry-After": "30"})
+    with pytest.raises(ProviderUnavailable):
+        find("EX1 1AA")
+    backoff = ProviderBackoff.objects.get(provider="uk-commons")
+    assert backoff.reason == "503 Service Unavailable"
+    fake_api.routes.pop(UK_FOUND)
+    with pytest.raises(ProviderUnavailable):
+        find("EX9 9ZZ")
+    assert len(fake_api.calls) == 1
+
+
+def test_the_website_is_only_the_entry_of_type_website(fake_api):
+    """A web address of another type (an office's contact form) is never the member's site."""
+    contact = json.loads(recorded("uk-member-9001-contact.json"))
+    website = next(entry for entry in contact["value"] if entry["type"] == "Website")
+    office_form = {**website, "type": "Parliamentary", "typeDescription": "Parliamentary office"}
+    office_form["line1"] = "https://office.example/contact-form"
+    contact["value"] = [office_form, *[e for e in contact["value"] if e is not website]]
+    fake_api.routes[UK_CONTACT] = Route(body=json.dumps(contact).encode())
+    assert find("EX1 1AA").members[0].website == ""
+
+    contact["value"].append(website)
+    fake_api.routes[UK_CONTACT] = Route(body=json.dumps(contact).encode())
+    RepresentativeCache.objects.all().delete()
+    assert find("EX1 1AA").members[0].website == "https://janetestmember.example"
+
+
+@pytest.mark.parametrize(
+    ("postcode", "words"),
+    [
+        ("JE2 3AB", "Jersey, Guernsey and the Isle of Man"),
+        ("GY1 1AA", "Jersey, Guernsey and the Isle of Man"),
+        ("IM1 1AA", "Jersey, Guernsey and the Isle of Man"),
+        ("BFPO 801", "forces mail address"),
+    ],
+)
+def test_postcodes_with_no_westminster_mp_say_so_and_ask_nothing(fake_api, postcode, words):
+    with pytest.raises(PostcodeInvalid) as refused:
+        find(postcode)
+    assert "no Westminster MP" in str(refused.value)
+    assert words in str(refused.value)
+    assert fake_api.calls == []
