@@ -74,7 +74,17 @@ class RecipientAdmin(admin.ModelAdmin[Any]):
         ("Where", {"fields": ["constituency", "country", "postcodes"]}),
         (
             "How to reach them (only what they publish)",
-            {"fields": ["email", "contact_url", "postal_address", "website"]},
+            {
+                "fields": [
+                    "email",
+                    "contact_url",
+                    "postal_address",
+                    "website",
+                    "contact_source_url",
+                    "contact_checked_on",
+                    "contact_note",
+                ]
+            },
         ),
         (None, {"fields": ["source_note", "is_active", "provider", "external_id", "search_text"]}),
     ]

@@ -53,6 +53,20 @@ class Recipient(models.Model):
     provider = models.CharField(max_length=20, blank=True)
     external_id = models.CharField(max_length=200, blank=True)
     source_note = models.TextField(blank=True, help_text="Where this recipient comes from.")
+    # Where the email, contact form or postal address above is published by the recipient
+    # itself, and when we read it there: a route is never guessed (docs/letters.md).
+    contact_source_url = models.URLField(
+        blank=True,
+        max_length=500,
+        help_text="The recipient's own page that publishes the contact route above.",
+    )
+    contact_checked_on = models.DateField(
+        null=True, blank=True, help_text="When the route was read on that page."
+    )
+    contact_note = models.TextField(
+        blank=True,
+        help_text="What the page says the route is for, and anything doubtful about it.",
+    )
     is_active = models.BooleanField(default=True)
     # What the recipient search looks in; a trigram index (Meta.indexes) makes a "contains"
     # search fast on thousands of recipients.
