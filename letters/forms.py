@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from campaign.lib.canonical import email_problem
 from campaign.lib.countries import country_names
 from campaign.lib.text import bidi_controls_strip, has_letter
 from letters.filling import CONTROL, NEWLINES
@@ -32,6 +33,13 @@ def one_line(value: str) -> str:
     if NEWLINES.search(value) or CONTROL.search(value):
         raise forms.ValidationError(ONE_LINE_MESSAGE)
     return value.strip()
+
+
+def email_checked(value: str) -> str:
+    """An address the forms accept: no quoted escapes, nothing invisible (lib.canonical)."""
+    if value and (problem := email_problem(value)):
+        raise forms.ValidationError(problem, code="email_characters")
+    return value
 
 
 def person_name(value: str, *, empty_message: "StrOrPromise") -> str:
@@ -187,6 +195,12 @@ class LetterForm(forms.Form):
             self.cleaned_data["recipient_name"],
             empty_message=_("Please give the name of the person you are writing to."),
         )
+
+    def clean_recipient_email(self) -> str:
+        return email_checked(self.cleaned_data["recipient_email"])
+
+    def clean_sender_email(self) -> str:
+        return email_checked(self.cleaned_data["sender_email"])
 
     def clean_recipient_title(self) -> str:
         return one_line(self.cleaned_data["recipient_title"])

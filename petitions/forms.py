@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from campaign.lib.canonical import email_problem
 from campaign.lib.countries import COUNTRIES, country_choices
 from campaign.lib.text import bidi_controls_strip, has_letter, has_line_break_or_control
 from petitions.consent import CURRENT_CONSENT_VERSION, consent_text
@@ -186,6 +187,12 @@ class SignatureForm(forms.Form):
         if not has_letter(name):
             raise ValidationError(_("Your name needs at least one letter."))
         return str(name)
+
+    def clean_email(self) -> str:
+        email = str(self.cleaned_data["email"])
+        if problem := email_problem(email):
+            raise ValidationError(problem, code="email_characters")
+        return email
 
     def clean_postcode(self) -> str:
         postcode = bidi_controls_strip(self.cleaned_data.get("postcode", "")).strip()
