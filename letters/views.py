@@ -1,6 +1,6 @@
 import logging
 from email.utils import parseaddr
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from django.conf import settings
@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from campaign.lib.clients import client_ip, ip_hash
@@ -46,6 +47,9 @@ from letters.tokens import (
 )
 
 logger = logging.getLogger(__name__)
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @require_safe
@@ -307,6 +311,13 @@ def representative_find(request: HttpRequest) -> HttpResponse:
     return render(request, "letters/find.html", context)
 
 
+# The answers as the question email names them, in the supporter's language (the model's
+# labels are the organisers' English).
+REPLY_ANSWER_LABELS: dict[str, "StrOrPromise"] = {
+    ReplyCheck.Answer.YES.value: _("Yes, they replied"),
+    ReplyCheck.Answer.NO.value: _("No reply"),
+    ReplyCheck.Answer.NOT_YET.value: _("Not yet"),
+}
 REPLY_PAGE_STATUS = {
     ReplyOutcome.RECORDED: 200,
     ReplyOutcome.CHANGED: 200,
@@ -316,13 +327,12 @@ REPLY_PAGE_STATUS = {
 }
 
 
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def letter_reply(request: HttpRequest, token: str) -> HttpResponse:
-    """One click from the question email records whether the recipient replied.
+    """A link from the question email names an answer; only the button's POST records it.
 
-    A GET records, as the email promises one click. A mail scanner that follows every link
-    records nothing lasting: each of its clicks comes from the same email, so the sender's own
-    click afterwards replaces it.
+    Mail filters open every link of an email before its reader does: a GET, a HEAD or a
+    prefetch shows the answer and its button, and changes nothing.
     """
     context: dict[str, Any] = {"link_days": settings.LETTERS_REPLY_LINK_DAYS}
     try:
@@ -331,16 +341,22 @@ def letter_reply(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "letters/reply.html", context | {"outcome": "expired"}, status=410)
     except TokenInvalid:
         return render(request, "letters/reply.html", context | {"outcome": "invalid"}, status=400)
-    record = reply_record(letter_id=letter_id, ask=ask, answer=answer)
-    labels = dict(ReplyCheck.Answer.choices)
-    context |= {
-        "outcome": record.outcome.value,
-        "answer": record.answer,
-        "answer_label": labels.get(record.answer, ""),
-        "ask": ask,
-    }
-    response = render(
-        request, "letters/reply.html", context, status=REPLY_PAGE_STATUS[record.outcome]
-    )
+    labels = REPLY_ANSWER_LABELS
+    if request.method != "POST":
+        if answer not in labels:
+            return render(request, "letters/reply.html", context | {"outcome": "gone"}, status=404)
+        context |= {"outcome": "ask", "answer": answer, "answer_label": labels[answer]}
+        response = render(request, "letters/reply.html", context)
+    else:
+        record = reply_record(letter_id=letter_id, ask=ask, answer=answer)
+        context |= {
+            "outcome": record.outcome.value,
+            "answer": record.answer,
+            "answer_label": labels.get(record.answer, ""),
+            "ask": ask,
+        }
+        response = render(
+            request, "letters/reply.html", context, status=REPLY_PAGE_STATUS[record.outcome]
+        )
     response["Cache-Control"] = "no-store"
     return response

@@ -200,10 +200,14 @@ class SignatureForm(forms.Form):
             raise ValidationError(_("The postcode or town can only contain letters and numbers."))
         return str(postcode)
 
-    def started_renew(self) -> None:
+    # Set by clean() when the form came back quicker than PETITION_MIN_FILL_SECONDS: the view
+    # shows the same form again, values kept, and the next press signs.
+    second_press_needed = False
+
+    def started_renew(self, *, backdate: float = 0.0) -> None:
         """The form shown again carries a fresh started value, so sending it again works."""
         data = dict(self.data.items())
-        data["started"] = started_token_make(time.time(), binding=self.binding)
+        data["started"] = started_token_make(time.time() - backdate, binding=self.binding)
         self.data = data
 
     def clean(self) -> dict[str, Any]:
@@ -230,12 +234,11 @@ class SignatureForm(forms.Form):
                 _("This form was damaged or is incomplete. Please send it again."), code="started"
             ) from None
         # Only once the rest is right: a person who has errors to fix is slowed down anyway.
-        if not self.errors and time.time() - started < settings.PETITION_MIN_FILL_SECONDS:
-            raise ValidationError(
-                _(
-                    "That was quicker than a person can fill in the form. Please check your "
-                    "details and send it again."
-                ),
-                code="too_fast",
-            )
+        # Quicker than the minimum (autofill and one tap can be): not a refusal. The same form
+        # comes back with a started value old enough that the next press signs; a program
+        # still has to come back once, and the honeypot and rate limits hold it.
+        minimum = settings.PETITION_MIN_FILL_SECONDS
+        if not self.errors and time.time() - started < minimum:
+            self.second_press_needed = True
+            self.started_renew(backdate=minimum)
         return cleaned or {}

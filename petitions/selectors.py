@@ -265,3 +265,8 @@ def shares_by_channel(*, since: datetime.date) -> list[ShareRow]:
         )
         for r in rows
     ]
+
+
+def signature_for_link(*, signature_id: int) -> Signature | None:
+    """The signature an emailed link names, with its petition and appeal; None if it is gone."""
+    return Signature.objects.select_related("petition__appeal").filter(pk=signature_id).first()

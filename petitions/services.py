@@ -7,10 +7,8 @@ signature) is explained at the top of petitions/models.py and in docs/petitions.
 import hashlib
 import hmac
 import logging
-import threading
-import time
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -23,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from campaign.lib.canonical import email_canonical
+from campaign.lib.debounce import Debounced
 from campaign.lib.emails import email_build
 from campaign.lib.logs import request_id_bound, request_id_current
 from campaign.lib.outbox import outbox_drain
@@ -160,46 +159,27 @@ def confirmation_emails_queue(
     confirmation_emails_schedule()
 
 
-# How the outbox is drained without a task per signature. After a signature is committed, some
-# drain must start later than that commit. Each process remembers when the drain it queued last
-# will start (its run_after); while that is still at least _DRAIN_MARGIN away, that drain will
-# see this signature, and nothing more is queued. Otherwise a new drain is queued for
-# _DRAIN_DELAY from now. So a busy process queues about one drain a second however many sign,
-# and an email waits about a second plus the worker's polling interval. The margin covers clock
-# differences between web and worker hosts (the worker compares run_after with its own clock).
-_DRAIN_DELAY = 1.0
-_DRAIN_MARGIN = 0.5
-_drain_lock = threading.Lock()
-_next_drain_at = 0.0
-
-
 def confirmation_emails_schedule() -> None:
-    """Make sure a drain of the confirmation outbox starts after this moment."""
-    # Inside a transaction the row becomes visible only at commit: schedule from there.
-    transaction.on_commit(_drain_schedule)
+    """Make sure a drain of the confirmation outbox starts after this moment (or commit).
+
+    About one drain a second per process however many sign (campaign/lib/debounce.py)."""
+    _drain.schedule()
 
 
-def _drain_schedule() -> None:
-    global _next_drain_at
-    task = confirmation_emails_send
-    if not task.get_backend().supports_defer:
-        # A backend that runs tasks at once (development, tests) sends right now.
-        task.enqueue()
-        return
-    now = time.time()
-    with _drain_lock:
-        if _next_drain_at - now >= _DRAIN_MARGIN:
-            return
-        run_at = now + _DRAIN_DELAY
-        task.using(run_after=datetime.fromtimestamp(run_at, tz=UTC)).enqueue()
-        _next_drain_at = run_at
+def counter_refresh_schedule(*, petition_id: int) -> None:
+    """Make sure the petition's counter is refreshed after this confirmation is committed.
+
+    The count shown moves within about a second of a confirmation wherever the site runs: under
+    `make run` (the immediate task backend) the refresh runs in the confirming request; in
+    production a worker runs it. The scheduler's `refresh_counts` job stays as the safety net.
+    """
+    _counter_refresh.schedule(petition_id, key=petition_id)
 
 
 def drain_schedule_forget() -> None:
-    """Forget the drain this process queued (tests start each case from a clean slate)."""
-    global _next_drain_at
-    with _drain_lock:
-        _next_drain_at = 0.0
+    """Forget the drains and refreshes this process queued (tests start each case clean)."""
+    _drain.forget()
+    _counter_refresh.forget()
 
 
 def confirmation_email_build(signature: Signature) -> EmailMessage:
@@ -340,8 +320,13 @@ def _confirmation_email_attempt(pending: PendingConfirmationEmail) -> str:
 
 def signature_confirm(*, signature_id: int) -> Signature | None:
     """Confirm a signature; confirming again changes nothing. None if it no longer exists."""
-    Signature.objects.unconfirmed().filter(pk=signature_id).update(confirmed_at=timezone.now())
-    return Signature.objects.select_related("petition__appeal").filter(pk=signature_id).first()
+    confirmed = (
+        Signature.objects.unconfirmed().filter(pk=signature_id).update(confirmed_at=timezone.now())
+    )
+    signature = Signature.objects.select_related("petition__appeal").filter(pk=signature_id).first()
+    if confirmed and signature is not None:
+        counter_refresh_schedule(petition_id=signature.petition_id)
+    return signature
 
 
 @transaction.atomic
@@ -536,6 +521,13 @@ def confirmation_emails_send() -> dict[str, int]:
 
 
 @task()
+def counter_refresh_task(petition_id: int) -> bool:
+    """Refresh one petition's counter now (queued after a confirmation); False if it is gone."""
+    petition = Petition.objects.filter(pk=petition_id).first()
+    return petition is not None and counter_refresh(petition=petition, force=True) is not None
+
+
+@task()
 def counts_refresh() -> int:
     """Refresh every petition's counter (the scheduler's `refresh_counts` job; pages only read)."""
     refreshed = 0
@@ -549,3 +541,7 @@ def counts_refresh() -> int:
 def signatures_purge_run() -> dict[str, int]:
     """Retention (expired unconfirmed signatures, old IP hashes) for a scheduler to run daily."""
     return asdict(signatures_purge())
+
+
+_drain = Debounced(confirmation_emails_send)
+_counter_refresh = Debounced(counter_refresh_task)

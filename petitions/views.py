@@ -171,9 +171,10 @@ def petition_sign(request: HttpRequest, slug: str) -> HttpResponse:
     form = SignatureForm(
         request.POST, petition=petition, binding=form_binding(request.META.get("CSRF_COOKIE", ""))
     )
-    if not form.is_valid():
+    if not form.is_valid() or form.second_press_needed:
         page_petition = get_object_or_404(selectors.petition_for_page(slug=slug))
-        return render_petition(request, page_petition, form, status=400)
+        status = 200 if form.is_valid() else 400
+        return render_petition(request, page_petition, form, status=status)
     data = form.cleaned_data
     # Whatever the outcome (new, not yet confirmed, already signed) the page is the same
     # "check your email": it must not tell a stranger whether an address has signed. The
@@ -205,18 +206,28 @@ def petition_thanks(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "petitions/thanks.html", context)
 
 
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def signature_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows one button; only the POST it sends confirms.
+
+    Mail filters (Safe Links, Proofpoint…) open every link of an email before its reader does;
+    a GET, a HEAD or a prefetch must not confirm a signature its owner never confirmed.
+    """
     try:
         signature_id = confirm_token_read(token)
     except TokenExpired:
         return render(request, "petitions/link_problem.html", {"expired": True}, status=410)
     except TokenInvalid:
         return render(request, "petitions/link_problem.html", {"expired": False}, status=400)
-    signature = services.signature_confirm(signature_id=signature_id)
+    if request.method == "POST":
+        signature = services.signature_confirm(signature_id=signature_id)
+    else:
+        signature = selectors.signature_for_link(signature_id=signature_id)
     if signature is None:
         return render(request, "petitions/link_problem.html", {"gone": True}, status=404)
     petition = signature.petition
+    if request.method != "POST" and signature.confirmed_at is None:
+        return render(request, "petitions/confirm.html", {"signature": signature})
     context = {
         "petition": petition,
         "signature": signature,

@@ -148,3 +148,7 @@ def test_the_postcode_pages_and_the_reply_page_pass_axe_on_a_phone(
     expect(page.locator("#reply-answer")).to_contain_text("Yes, they replied")
     results = axe.run(page)
     assert results.violations_count == 0, results.generate_report()
+    page.locator("#reply-button").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you")
+    results = axe.run(page)
+    assert results.violations_count == 0, results.generate_report()

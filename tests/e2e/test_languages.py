@@ -68,6 +68,7 @@ def test_a_supporter_signs_in_azerbaijani_on_a_phone(browser: Browser, site, mai
     html = email.alternatives[0][0]
     assert '<html lang="az">' in html
     page.goto(CONFIRM_LINK.search(email.body).group(0))
+    page.locator("#confirm-button").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("İmzanız təsdiqləndi")
 
     counter_refresh(petition=petition, force=True)

@@ -69,7 +69,7 @@ def test_the_question_goes_out_two_weeks_after_delivery_and_once(delivered):
 
 def test_one_click_records_the_answer_and_the_dashboard_counts_it(client, delivered):
     reply_asks_send(now=delivered.delivered_at + timedelta(days=15))
-    response = client.get(links(mail.outbox[0])["yes"])
+    response = client.post(links(mail.outbox[0])["yes"])
 
     assert response.status_code == 200
     assert "We recorded your answer: <strong>Yes, they replied</strong>" in response.text
@@ -93,8 +93,8 @@ def test_one_click_records_the_answer_and_the_dashboard_counts_it(client, delive
 def test_the_same_link_twice_changes_nothing_and_says_so(client, delivered):
     reply_asks_send(now=delivered.delivered_at + timedelta(days=15))
     path = links(mail.outbox[0])["no"]
-    client.get(path)
-    again = client.get(path)
+    client.post(path)
+    again = client.post(path)
     assert again.status_code == 200
     assert "This link was used before" in again.text
     assert ReplyCheck.objects.get(letter=delivered).answer == "no"
@@ -103,8 +103,8 @@ def test_the_same_link_twice_changes_nothing_and_says_so(client, delivered):
 def test_another_link_of_the_same_email_changes_the_answer(client, delivered):
     reply_asks_send(now=delivered.delivered_at + timedelta(days=15))
     email = links(mail.outbox[0])
-    client.get(email["no"])
-    changed = client.get(email["yes"])
+    client.post(email["no"])
+    changed = client.post(email["yes"])
     assert "We changed your answer to: <strong>Yes, they replied</strong>" in changed.text
     assert ReplyCheck.objects.get(letter=delivered).answer == "yes"
 
@@ -113,7 +113,7 @@ def test_not_yet_asks_once_more_a_week_later_and_never_after(client, delivered):
     first_run = delivered.delivered_at + timedelta(days=14, hours=1)
     reply_asks_send(now=first_run)
     first = links(mail.outbox[0])
-    client.get(first["not_yet"])
+    client.post(first["not_yet"])
     answered_at = ReplyCheck.objects.get(letter=delivered).answered_at
 
     assert reply_asks_send(now=answered_at + timedelta(days=6)).asked_again == 0
@@ -122,7 +122,7 @@ def test_not_yet_asks_once_more_a_week_later_and_never_after(client, delivered):
     assert second_email.subject == "Has Jane Smith replied now?"
     assert "This is the last time we ask." in second_email.body
     second = links(second_email)
-    client.get(second["not_yet"])
+    client.post(second["not_yet"])
 
     later = timezone.now() + timedelta(days=60)
     result = reply_asks_send(now=later)
@@ -130,12 +130,12 @@ def test_not_yet_asks_once_more_a_week_later_and_never_after(client, delivered):
     assert len(mail.outbox) == 2
 
     # The answer from the second email stands against a link of the first.
-    stale = client.get(first["yes"])
+    stale = client.post(first["yes"])
     assert stale.status_code == 409
     assert "Your answer from another email stands" in stale.text
     assert ReplyCheck.objects.get(letter=delivered).answer == "not_yet"
     # And the second email's own link may still change it.
-    client.get(second["yes"])
+    client.post(second["yes"])
     check = ReplyCheck.objects.get(letter=delivered)
     assert (check.answer, check.answered_ask, check.asks) == ("yes", 2, 2)
 
@@ -228,3 +228,16 @@ def test_a_letter_with_a_paragraph_of_ones_own_counts_as_personalised(
         "a@example.org": False,
         "b@example.org": True,
     }
+
+
+@pytest.mark.parametrize("headers", [{}, {"HTTP_SEC_PURPOSE": "prefetch"}], ids=["get", "prefetch"])
+def test_opening_an_answer_link_records_nothing_until_the_button(client, delivered, headers):
+    """Mail filters open every link of the question email: only the button's POST records."""
+    reply_asks_send(now=delivered.delivered_at + timedelta(days=15))
+    path = links(mail.outbox[0])["no"]
+    page = client.get(path, **headers)
+    assert page.status_code == 200
+    assert "This is my answer" in page.text
+    assert "No reply" in page.text
+    assert client.head(path, **headers).status_code == 200
+    assert ReplyCheck.objects.get(letter=delivered).answer == ""

@@ -16,18 +16,15 @@ from campaign.lib.heartbeats import heartbeat_record
 from campaign.lib.pagecache import page_cache_clear
 from letters.models import Letter, LetterTemplate
 from letters.tokens import confirm_token_make as letter_confirm_token_make
-from letters.tokens import status_token_make
+from letters.tokens import reply_token_make, status_token_make
 from petitions.models import Petition
-from petitions.tokens import withdraw_token_make
+from petitions.tokens import confirm_token_make, withdraw_token_make
 from tests.factories import sign
 
-# Links that act: following one is the supporter's decision, and it writes once (the
-# confirmation emails' links). Scanners that open links must not act: see withdraw, which
-# asks first.
-ACTIONS = {
-    "petitions:confirm": "the confirmation link in the email confirms the signature",
-    "letters:reply": "a link in the 'did they reply?' email records the answer in one click",
-}
+# Links that act on GET: none. Every emailed link that changes something (confirm a signature
+# or a letter, withdraw, "did they reply?") opens a page with one button; mail scanners that
+# open links change nothing (issue 17, item 3).
+ACTIONS: dict[str, str] = {}
 # Reads only until the supporter asks for something: letters:find without a postcode shows
 # the form; with one, it counts the client's look-ups (rate limit) and caches the outside
 # API's answer, like a form post (issue 10).
@@ -114,6 +111,9 @@ def test_every_public_page_is_read_with_select_only_grants(client, campaign, rea
         "petitions:count": [{"slug": petition.slug}],
         "petitions:widget": [{"slug": petition.slug}],
         "petitions:withdraw": [{"token": withdraw_token_make(signature.pk)}],
+        # Emailed links that act ask first (a button that posts): their GET only reads.
+        "petitions:confirm": [{"token": confirm_token_make(signature.pk)}],
+        "letters:reply": [{"token": reply_token_make(letter_id=letter.pk, ask=1, answer="yes")}],
         "letters:start": [{}],
         "letters:find": [{}],
         "letters:write": [{"template_slug": template.slug}],

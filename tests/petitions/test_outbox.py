@@ -12,6 +12,7 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from campaign.lib import debounce
 from petitions import services
 from petitions.models import PendingConfirmationEmail, Signature
 from tests.factories import make_petition
@@ -102,7 +103,7 @@ def test_a_busy_process_queues_about_one_drain_a_second(
     petition, monkeypatch, django_capture_on_commit_callbacks
 ):
     clock = [1_000_000.0]
-    monkeypatch.setattr(services.time, "time", lambda: clock[0])
+    monkeypatch.setattr(debounce.time, "time", lambda: clock[0])
 
     def sign_committed(email: str) -> None:
         with django_capture_on_commit_callbacks(execute=True):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from campaign.selectors import campaign_identity
 from petitions import services
 from petitions.models import PetitionCounter, Signature
-from petitions.tokens import confirm_token_make, started_token_make, withdraw_token_make
+from petitions.tokens import confirm_token_make, withdraw_token_make
 from tests.factories import sign_payload
 
 pytestmark = pytest.mark.django_db
@@ -153,15 +153,26 @@ def test_what_they_typed_is_kept_after_an_error(client, petition):
     assert 'value="nope"' in html
 
 
-def test_a_form_sent_back_too_quickly_is_refused(client, petition, settings):
+def test_a_form_sent_back_quickly_comes_back_once_and_the_next_press_signs(
+    client, petition, settings
+):
+    """Autofill and one tap can beat the minimum fill time: a person is never refused."""
     settings.PETITION_MIN_FILL_SECONDS = 3
-    response = client.post(
-        sign_url(petition),
-        sign_payload(started=started_token_make(time.time())),
-    )
-    assert response.status_code == 400
-    assert "quicker than a person" in response.content.decode()
+    page = client.get(detail_url(petition)).content.decode()  # as a browser: the form's cookie
+    started = re.search(r'name="started" value="([^"]+)"', page).group(1)
+    response = client.post(sign_url(petition), sign_payload(name="Leyla Q", started=started))
+    assert response.status_code == 200  # not a refusal
+    html = response.content.decode()
+    assert "press “Sign the petition” once more" in html
+    assert 'value="Leyla Q"' in html  # what they typed is kept
+    assert 'class="error' not in html  # no error tone
+    assert "There is a problem" not in html
     assert not Signature.objects.exists()
+
+    started = re.search(r'name="started" value="([^"]+)"', html).group(1)
+    again = client.post(sign_url(petition), sign_payload(name="Leyla Q", started=started))
+    assert again.status_code == 302
+    assert Signature.objects.get().name == "Leyla Q"
 
 
 def test_a_malformed_post_is_a_4xx(client, petition):
@@ -219,17 +230,52 @@ def test_confirm_link_confirms_and_is_harmless_twice(client, petition, settings)
         petition=petition, name="Leyla Aliyeva", email="leyla@example.org"
     ).signature
     url = reverse("petitions:confirm", kwargs={"token": confirm_token_make(signature.pk)})
-    first = client.get(url)
+    first = client.post(url)
     assert first.status_code == 200
     assert "Your signature is confirmed" in first.content.decode()
     confirmed_at = Signature.objects.get().confirmed_at
     assert confirmed_at is not None
-    second = client.get(url)
+    second = client.post(url)
     assert second.status_code == 200
     assert Signature.objects.get().confirmed_at == confirmed_at
     # The page shows the count as last refreshed (the scheduler's job, every few seconds).
     services.counter_refresh(petition=petition, force=True)
     assert "1 person has signed" in text_of(client.get(url).content.decode())
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"HTTP_SEC_PURPOSE": "prefetch"}, {"HTTP_PURPOSE": "prefetch"}],
+    ids=["get", "sec-purpose-prefetch", "purpose-prefetch"],
+)
+def test_opening_the_confirm_link_confirms_nothing_until_the_button(client, petition, headers):
+    """Mail filters open every link before the person does: only the button's POST counts."""
+    signature = services.signature_create(
+        petition=petition, name="Leyla Aliyeva", email="leyla@example.org"
+    ).signature
+    url = reverse("petitions:confirm", kwargs={"token": confirm_token_make(signature.pk)})
+    page = client.get(url, **headers)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert '<form method="post">' in html
+    assert "csrfmiddlewaretoken" in html
+    assert "Confirm my signature" in html
+    assert client.head(url, **headers).status_code == 200
+    assert Signature.objects.get().confirmed_at is None
+
+
+def test_the_confirm_button_needs_the_pages_csrf_token(petition):
+    signature = services.signature_create(
+        petition=petition, name="Leyla Aliyeva", email="leyla@example.org"
+    ).signature
+    url = reverse("petitions:confirm", kwargs={"token": confirm_token_make(signature.pk)})
+    browser = Client(enforce_csrf_checks=True)
+    assert browser.post(url).status_code == 403
+    assert Signature.objects.get().confirmed_at is None
+    page = browser.get(url).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    assert browser.post(url, {"csrfmiddlewaretoken": token}).status_code == 200
+    assert Signature.objects.get().confirmed_at is not None
 
 
 def test_a_damaged_confirm_link_is_a_400(client, petition):
