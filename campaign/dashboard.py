@@ -7,6 +7,7 @@ letters/selectors.py), each a fixed, small number of aggregate queries.
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.utils import timezone
 
 from campaign.charts import Chart, Margin, Point, Series, date_ticks, line_chart
@@ -56,6 +57,7 @@ class Dashboard:
     replies_by_recipient: list[ReplyRate] = field(default_factory=list)
     replies_by_kind: list[ReplyRate] = field(default_factory=list)
     shares: list[ShareRow] = field(default_factory=list)  # per channel, over CHART_DAYS
+    shares_per_client: int = 0  # the daily cap per client and petition: counts are indicative
 
 
 def signatures_chart(
@@ -119,4 +121,5 @@ def dashboard_read(*, today: datetime.date | None = None) -> Dashboard:
         replies_by_recipient=reply_rates_by_recipient(),
         replies_by_kind=reply_rates_by_kind(),
         shares=shares_by_channel(since=days[0]),
+        shares_per_client=settings.PETITION_SHARES_PER_CLIENT_PER_DAY,
     )

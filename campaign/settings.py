@@ -367,6 +367,9 @@ PETITION_CONFIRMATION_DAYS: int = env.int("PETITION_CONFIRMATION_DAYS", default=
 # have already signed"), counted as they are sent: signing again with someone else's address
 # can't flood their mailbox. 0 turns the cap off.
 PETITION_EMAILS_PER_ADDRESS_PER_DAY: int = env.int("PETITION_EMAILS_PER_ADDRESS_PER_DAY", default=3)
+# Share-button presses (and visits by a shared link) counted per client (IPv6 per /64) per
+# petition a day; more from one client are not counted. The counts are indicative.
+PETITION_SHARES_PER_CLIENT_PER_DAY: int = env.int("PETITION_SHARES_PER_CLIENT_PER_DAY", default=5)
 
 # Admin login throttling (django-axes). Failed logins are counted in the database, so a lockout
 # holds across gunicorn workers and hosts. The lock is per username *and* client address

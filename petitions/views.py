@@ -1,7 +1,7 @@
 """Petition pages: read the petition, sign it, confirm or withdraw, and the count for others."""
 
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from campaign import share_card
 from campaign.lib.clients import client_ip, ip_hash
 from campaign.lib.pagecache import page_cache, rendering_for_cache, value_cached
-from campaign.lib.ratelimit import rate_limit_hit
+from campaign.lib.ratelimit import Rate, rate_limit_hit
 from campaign.selectors import appeal_in_language, campaign_identity
 from petitions import selectors, services
 from petitions.forms import STARTED_HOLE, SignatureForm, request_form_binding, started_value
@@ -320,14 +320,33 @@ def share_event(request: HttpRequest, slug: str) -> HttpResponse:
     """A share button pressed, or a page reached by a share link: one count, no person.
 
     Sent by the page's script with navigator.sendBeacon, which cannot carry a CSRF token; it
-    changes nothing but an anonymous tally, so it is exempt. Anything unknown is refused.
+    changes nothing but an anonymous tally, so it is exempt. It counts only a post from the
+    site's own pages (its Origin, or else its Referer), and at most
+    PETITION_SHARES_PER_CLIENT_PER_DAY per client (IPv6 per /64) per petition a day: the
+    dashboard's share counts are indicative, and nobody can inflate them at will.
     """
     channel = request.POST.get("channel", "")
     event = request.POST.get("event", "")
     if channel not in ShareCount.Channel.values or event not in ShareCount.Event.values:
         return HttpResponse("Unknown channel or event.", status=400, content_type="text/plain")
+    if not same_origin(request):
+        return HttpResponse("Not from this site.", status=403, content_type="text/plain")
     petition = selectors.petition_for_signing(slug=slug)
     if petition is None:
         raise Http404("No such petition.")
+    limit = settings.PETITION_SHARES_PER_CLIENT_PER_DAY
+    key = f"share:{petition.pk}:{ip_hash(client_ip(request))}"
+    if not rate_limit_hit(key=key, rates=[Rate(limit, services.DAY_SECONDS)]):
+        return HttpResponse(status=429)
     services.share_count_add(petition_id=petition.pk, channel=channel, event=event)
     return HttpResponse(status=204)
+
+
+def same_origin(request: HttpRequest) -> bool:
+    """Whether a post comes from a page of this site: its Origin, or its Referer, names us."""
+    source = request.headers.get("Origin") or request.headers.get("Referer") or ""
+    host = urlsplit(source).netloc.lower()
+    if not host or source == "null":
+        return False
+    ours = {request.get_host().lower(), urlsplit(settings.SITE_URL).netloc.lower()}
+    return host in ours
