@@ -8,10 +8,17 @@ and 404 pages render from the request's path only, and the 500 page is a templat
 template logic at all, rendered without a context, so nothing in it can fail.
 """
 
+import sys
 from typing import Any
 
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
+
+# What a stopped, restarting or unreachable database raises: connection refused, the server
+# closed the connection, too many connections, a failover in progress.
+DATABASE_UNREACHABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
 
 
 def error_page(
@@ -38,6 +45,16 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    """500, or 503 when the database cannot be reached (called while the exception is handled).
+
+    A stopped or unreachable PostgreSQL is an outage, not a bug: the visitor gets the site's
+    own "try again in a minute" page with `Retry-After`, and a load balancer or client knows
+    to come back. Nothing was half-saved: every write is one statement or one transaction.
+    """
+    if isinstance(sys.exc_info()[1], DATABASE_UNREACHABLE):
+        response = error_page("503.html", status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     return error_page("500.html", status=500)
 
 

@@ -139,6 +139,17 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# Redis fails open (campaign/lib/failopen_cache.py): a stopped Redis slows pages down, it does
+# not take the site down. Connecting and each command give up after CACHE_TIMEOUT_SECONDS.
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHE_TIMEOUT_SECONDS: float = env.float("CACHE_TIMEOUT_SECONDS", default=0.25)
+    CACHES["default"]["BACKEND"] = "campaign.lib.failopen_cache.FailOpenRedisCache"
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "socket_connect_timeout": CACHE_TIMEOUT_SECONDS,
+            "socket_timeout": CACHE_TIMEOUT_SECONDS,
+        }
+    )
 # Public pages that do not show a count are kept this many seconds in the page cache at most
 # (an organiser's change in the admin, or `load_campaign`, replaces them at once).
 PAGE_CACHE_SECONDS: float = env.float("PAGE_CACHE_SECONDS", default=300.0)

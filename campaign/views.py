@@ -2,6 +2,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -13,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from campaign import selectors, share_card, timeline
+from campaign.lib.failopen_cache import cache_unavailable_since
 from campaign.lib.heartbeats import SCHEDULER, WORKER, heartbeat_ages, task_oldest_due
 from campaign.lib.pagecache import page_cache
 from campaign.models import Appeal
@@ -255,5 +257,17 @@ def healthz(request: HttpRequest) -> HttpResponse:
     if request.GET.get("check") == "database":
         return JsonResponse({"status": "ok", "database": "ok"})
     on_time, report = health_report()
-    body = {"status": "ok" if on_time else "overdue", "database": "ok", **report}
+    body = {
+        "status": "ok" if on_time else "overdue",
+        "database": "ok",
+        # Degraded, not down: without the shared cache pages are rendered uncached (200).
+        "cache": "ok" if cache_answers() else "unavailable",
+        **report,
+    }
     return JsonResponse(body, status=200 if on_time else 503)
+
+
+def cache_answers() -> bool:
+    """Whether the shared cache answers now (it fails open: campaign/lib/failopen_cache.py)."""
+    cache.get("healthz:probe")
+    return cache_unavailable_since() is None

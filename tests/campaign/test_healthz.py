@@ -17,6 +17,7 @@ pytestmark = pytest.mark.django_db
 KEYS = {
     "status",
     "database",
+    "cache",
     "worker",
     "scheduler",
     "oldest_due_confirmation_email_seconds",

@@ -8,11 +8,9 @@ test client can come from an address of its own.
 
 from __future__ import annotations
 
-import itertools
 import json
 import random
 import re
-import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -26,10 +24,11 @@ from campaign.devdb import free_port
 from campaign.lib.canonical import email_canonical
 from letters.models import Letter, LetterTemplate, Recipient
 from letters.tokens import confirm_token_make as letter_confirm_token_make
-from petitions.models import PendingConfirmationEmail, Petition, Signature
+from petitions.models import PendingConfirmationEmail, Signature
 from petitions.services import counts_reconcile
 from tests.factories import make_petition
 from tests.ops.processes import Process, Processes, process_env
+from tests.ops.visitor import Visitor
 from tests.smtp_fake import FakeSMTP
 
 CLIENTS = 32
@@ -37,19 +36,7 @@ SIGNINGS = 1000
 REPEATED_SHARE = 0.2
 WAIT = 120
 
-TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-STARTED = re.compile(r'name="started" value="([^"]+)"')
 CONFIRM_LINK = re.compile(r"http://testserver(/petitions/confirm/[^/\s]+/)")
-
-_addresses = itertools.count(1)
-_address_lock = threading.Lock()
-
-
-def new_address() -> str:
-    """A client address no other request of the run used (the rate limits count per address)."""
-    with _address_lock:
-        number = next(_addresses)
-    return f"10.{number // 65536 % 256}.{number // 256 % 256}.{number % 256}"
 
 
 @dataclass
@@ -98,54 +85,6 @@ def topology(django_db_setup, django_db_blocker) -> Iterator[Topology]:
     finally:
         processes.stop_all()
         smtp.stop()
-
-
-class Visitor:
-    """One browser: a cookie for the CSRF token, the form's tokens, its own client address."""
-
-    def __init__(self, address: str | None = None) -> None:
-        self.session = requests.Session()
-        self.address = address
-        self.cookie = ""
-        self.token = ""
-        self.started = ""
-
-    def headers(self) -> dict[str, str]:
-        # A connection per request: one kept open to a node while the visitor posts to the
-        # other may be closed by gunicorn meanwhile (its keep-alive is 2 s).
-        return {"X-Forwarded-For": self.address or new_address(), "Connection": "close"}
-
-    def get(self, url: str) -> requests.Response:
-        response = self.session.get(url, headers=self.headers(), timeout=60)
-        # Production cookies are Secure; this plain-HTTP test sends it back by hand.
-        self.cookie = response.cookies.get("csrftoken", self.cookie)
-        if match := TOKEN.search(response.text):
-            self.token = match.group(1)
-        if match := STARTED.search(response.text):
-            self.started = match.group(1)
-        return response
-
-    def post(self, url: str, data: dict[str, str]) -> requests.Response:
-        return self.session.post(
-            url,
-            data={"csrfmiddlewaretoken": self.token, **data},
-            cookies={"csrftoken": self.cookie},
-            headers=self.headers(),
-            allow_redirects=False,
-            timeout=60,
-        )
-
-    def sign(self, node: str, petition: Petition, email: str) -> requests.Response:
-        return self.post(
-            f"{node}/petitions/{petition.slug}/sign/",
-            {
-                "started": self.started,
-                "name": "Supporter",
-                "email": email,
-                "country": "AZ",
-                "postcode": "Baku",
-            },
-        )
 
 
 def wait_until(condition, what: str, timeout: float = WAIT) -> None:
