@@ -7,6 +7,7 @@ import logging
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from email.utils import formataddr, parseaddr
+from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
@@ -18,16 +19,16 @@ from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.tasks import Task, task
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 
 from campaign.lib.canonical import email_canonical
-from campaign.lib.emails import email_build
+from campaign.lib.emails import email_build, email_build_filled
 from campaign.lib.logs import request_id_bound, request_id_current
 from campaign.lib.outbox import outbox_drain
 from campaign.lib.pagecache import page_cache_clear
 from campaign.lib.ratelimit import Rate, rate_limit_hit, rate_parse
+from campaign.lib.tokens import token_path
 from campaign.selectors import campaign_name
 from letters.filling import FilledLetter, fill_letter, multi_line, single_line
 from letters.models import (
@@ -239,16 +240,37 @@ def confirmation_email_build(letter: Letter) -> EmailMultiAlternatives:
 
 
 def _confirmation_email_build(letter: Letter) -> EmailMultiAlternatives:
-    context = {
-        "letter": letter,
-        "confirm_url": settings.SITE_URL
-        + reverse("letters:confirm", kwargs={"token": confirm_token_make(letter.pk)}),
-        "status_url": settings.SITE_URL
-        + reverse("letters:status", kwargs={"token": status_token_make(letter.pk)}),
-        "days": settings.LETTERS_CONFIRMATION_DAYS,
-        "campaign_name": campaign_name(),
-    }
-    return email_build(name="letter-confirm", context=context, to=[letter.sender_email])
+    name = campaign_name()
+    days = settings.LETTERS_CONFIRMATION_DAYS
+
+    def context(values: dict[str, str]) -> dict[str, Any]:
+        return {
+            "letter": SimpleNamespace(
+                sender_name=values["sender_name"],
+                recipient_name=values["recipient_name"],
+                subject=values["subject"],
+            ),
+            "confirm_url": values["confirm_url"],
+            "status_url": values["status_url"],
+            "days": days,
+            "campaign_name": name,
+        }
+
+    return email_build_filled(
+        name="letter-confirm",
+        key=(translation.get_language(), name, days, settings.SITE_URL),
+        values={
+            "sender_name": letter.sender_name,
+            "recipient_name": letter.recipient_name,
+            "subject": letter.subject,
+            "confirm_url": settings.SITE_URL
+            + token_path("letters:confirm", confirm_token_make(letter.pk)),
+            "status_url": settings.SITE_URL
+            + token_path("letters:status", status_token_make(letter.pk)),
+        },
+        context=context,
+        to=[letter.sender_email],
+    )
 
 
 def letter_message_id_make(*, letter_id: int) -> str:
@@ -470,6 +492,7 @@ def letter_confirmations_send_pending(*, batch: int = CONFIRMATION_BATCH) -> Out
         ),
         attempt=_letter_confirmation_attempt,
         batch=batch,
+        lock_space=2,
     )
     if wake_at is not None:
         letter_confirmations_drain_enqueue(run_after=wake_at)

@@ -10,6 +10,7 @@ import logging
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
@@ -22,10 +23,11 @@ from django.utils import timezone, translation
 
 from campaign.lib.canonical import email_canonical
 from campaign.lib.debounce import Debounced
-from campaign.lib.emails import email_build
+from campaign.lib.emails import email_build, email_build_filled
 from campaign.lib.logs import request_id_bound, request_id_current
 from campaign.lib.outbox import outbox_drain
 from campaign.lib.ratelimit import Rate, rate_limit_hit, rate_limits_purge
+from campaign.lib.tokens import token_path
 from petitions.consent import CURRENT_CONSENT_VERSION
 from petitions.models import (
     CountryCount,
@@ -189,19 +191,33 @@ def confirmation_email_build(signature: Signature) -> EmailMessage:
 
 
 def _confirmation_email_build(signature: Signature) -> EmailMessage:
-    confirm_path = reverse("petitions:confirm", kwargs={"token": confirm_token_make(signature.pk)})
-    withdraw_path = reverse(
-        "petitions:withdraw", kwargs={"token": withdraw_token_make(signature.pk)}
+    confirm_path = token_path("petitions:confirm", confirm_token_make(signature.pk))
+    withdraw_path = token_path("petitions:withdraw", withdraw_token_make(signature.pk))
+    petition = signature.petition
+    petition_url = settings.SITE_URL + petition.get_absolute_url()
+    days = settings.PETITION_CONFIRMATION_DAYS
+
+    def context(values: dict[str, str]) -> dict[str, Any]:
+        return {
+            "signature": SimpleNamespace(first_name=values["name"]),
+            "petition": petition,
+            "confirm_url": values["confirm_url"],
+            "withdraw_url": values["withdraw_url"],
+            "petition_url": petition_url,
+            "days": days,
+        }
+
+    return email_build_filled(
+        name="petition-confirm",
+        key=(translation.get_language(), petition.pk, petition.appeal.title, petition_url, days),
+        values={
+            "name": signature.first_name,
+            "confirm_url": settings.SITE_URL + confirm_path,
+            "withdraw_url": settings.SITE_URL + withdraw_path,
+        },
+        context=context,
+        to=[signature.email],
     )
-    context = {
-        "signature": signature,
-        "petition": signature.petition,
-        "confirm_url": settings.SITE_URL + confirm_path,
-        "withdraw_url": settings.SITE_URL + withdraw_path,
-        "petition_url": settings.SITE_URL + signature.petition.get_absolute_url(),
-        "days": settings.PETITION_CONFIRMATION_DAYS,
-    }
-    return email_build(name="petition-confirm", context=context, to=[signature.email])
 
 
 def already_signed_email_build(signature: Signature) -> EmailMessage:
@@ -276,6 +292,7 @@ def confirmation_emails_send_pending(*, batch: int = CONFIRMATION_BATCH) -> Outb
         ).order_by("send_after", "signature_id"),
         attempt=_confirmation_email_attempt_logged,
         batch=batch,
+        lock_space=1,
     )
     if next_retry is not None and confirmation_emails_send.get_backend().supports_defer:
         # Nothing else may come along to drain the outbox again: queue the retry ourselves.

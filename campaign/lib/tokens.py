@@ -5,11 +5,14 @@ purpose (confirm) can't be used for another (withdraw), and none can be forged o
 A kind with a maximum age is timestamped; one without never expires.
 """
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core import signing
+from django.urls import reverse
+from django.utils import translation
 
 
 class TokenInvalid(Exception):
@@ -51,3 +54,16 @@ class TokenKind:
             return int(self.read_text(token))
         except ValueError as error:
             raise TokenInvalid from error
+
+
+@functools.cache
+def _token_path_template(name: str, language: str | None) -> str:
+    return reverse(name, kwargs={"token": "TOKEN-PLACEHOLDER"})
+
+
+def token_path(name: str, token: str) -> str:
+    """reverse(name, kwargs={"token": token}), reversed once per language (a drain builds
+    thousands of links; the token is URL-safe, so the placeholder's place is all that varies)."""
+    return _token_path_template(name, translation.get_language()).replace(
+        "TOKEN-PLACEHOLDER", token
+    )

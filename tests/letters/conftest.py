@@ -7,6 +7,7 @@ from letters.models import LetterTemplate, Recipient
 from letters.representatives import http
 from tests.factories import ANYMAIL_TEST_MAILER, IMMEDIATE_TASKS
 from tests.letters.representatives.fake_api import FakeApi
+from tests.letters.worker_process import smtp, workers  # noqa: F401 - fixtures
 
 
 @pytest.fixture

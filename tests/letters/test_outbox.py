@@ -7,16 +7,19 @@ the provider down, the database restarted) are in test_worker_faults.py.
 """
 
 import logging
+import re
 from datetime import timedelta
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult, get_date_max
 
+from campaign.selectors import campaign_name
 from letters.models import Letter, PendingLetterConfirmation
 from letters.services import (
     CONFIRMATION_RETRY_DELAYS,
@@ -390,3 +393,36 @@ def test_the_worker_logs_a_letters_confirmation_email_under_the_request_that_wro
         RequestIdFilter().filter(record)
     assert failures
     assert {record.request_id for record in failures} == {"letter-request-7"}
+
+
+@pytest.mark.parametrize("language", ["en", "az", "de"])
+def test_the_letter_confirmation_built_once_and_filled_is_the_email_rendered_in_full(
+    template, mp, language
+):
+    """As the petition's: the filled email is exactly what a full rendering gives."""
+    from django.utils import translation
+
+    from campaign.lib.emails import email_build
+    from letters.services import confirmation_email_build
+
+    letter = make_letter(template, mp, status=Letter.Status.AWAITING_CONFIRMATION)
+    Letter.objects.filter(pk=letter.pk).update(
+        language=language, sender_name="O'Brien & <Sons>", subject="Maps & “mines” <now>"
+    )
+    letter.refresh_from_db()
+    filled = [confirmation_email_build(letter) for _ in range(2)][1]
+    with translation.override(language):
+        urls = re.findall(r"https?://\S+/letters/(?:confirm|status)/\S+/", filled.body)
+        full = email_build(
+            name="letter-confirm",
+            context={
+                "letter": letter,
+                "confirm_url": next(u for u in urls if "/confirm/" in u),
+                "status_url": next(u for u in urls if "/status/" in u),
+                "days": settings.LETTERS_CONFIRMATION_DAYS,
+                "campaign_name": campaign_name(),
+            },
+            to=[letter.sender_email],
+        )
+    assert (filled.subject, filled.body) == (full.subject, full.body)
+    assert filled.alternatives[0][0] == full.alternatives[0][0]

@@ -213,3 +213,45 @@ def test_the_command_sends_what_is_due_and_says_so(petition, flaky_mailer):
     call_command("send_confirmation_emails", stdout=out)
     assert out.getvalue() == "Sent 1, not needed 0, retrying 0, given up 0.\n"
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.parametrize("language", ["en", "az", "ru"])
+@pytest.mark.parametrize("name", ["Leyla", "O'Brien & <Sons> “Ltd”", "Ayşə Əliyeva"])
+def test_the_confirmation_email_built_once_and_filled_is_the_email_rendered_in_full(
+    petition, language, name
+):
+    """The drain renders the templates once per petition and language, then fills each email
+    (campaign.lib.emails.email_build_filled): every email must be what a full rendering gives."""
+    from types import SimpleNamespace
+
+    from django.utils import translation
+
+    from campaign.lib.emails import email_build, email_build_filled
+
+    def context(values):
+        return {
+            "signature": SimpleNamespace(first_name=values["name"]),
+            "petition": petition,
+            "confirm_url": values["confirm_url"],
+            "withdraw_url": values["withdraw_url"],
+            "petition_url": "https://campaign.example/petitions/x/?a=1&b=2",
+            "days": 7,
+        }
+
+    values = {
+        "name": name,
+        "confirm_url": "https://campaign.example/petitions/confirm/1:a&b/",
+        "withdraw_url": "https://campaign.example/petitions/withdraw/1:c/",
+    }
+    with translation.override(language):
+        full = email_build(name="petition-confirm", context=context(values), to=["a@example.org"])
+        for _ in range(2):  # the second is filled from what the first rendered
+            filled = email_build_filled(
+                name="petition-confirm",
+                key=("test", language),
+                values=values,
+                context=context,
+                to=["a@example.org"],
+            )
+            assert (filled.subject, filled.body) == (full.subject, full.body)
+            assert filled.alternatives[0][0] == full.alternatives[0][0]
