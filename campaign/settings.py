@@ -460,6 +460,11 @@ LETTERS_REPLY_LINK_DAYS: int = env.int("LETTERS_REPLY_LINK_DAYS", default=60)
 # Unchanged copies of one letter to one recipient from which the write step asks for a
 # paragraph of the supporter's own.
 LETTERS_IDENTICAL_NUDGE: int = env.int("LETTERS_IDENTICAL_NUDGE", default=10)
+# What the site sends in the campaign's name (letters/relay.py): the supporter's own words at
+# most this many characters (a paragraph or two; more can be sent from their own mailbox), and
+# the template's subject with at most this many characters added.
+LETTERS_PERSONAL_MAX_CHARS: int = env.int("LETTERS_PERSONAL_MAX_CHARS", default=1200)
+LETTERS_SUBJECT_ADDITION_MAX: int = env.int("LETTERS_SUBJECT_ADDITION_MAX", default=80)
 # Periodic jobs. `manage.py scheduler` enqueues each job on the tasks framework when its time
 # comes, and the worker runs it. "when" is an interval ("every 3s", "every 5m", "every 1h") or
 # a crontab line in TIME_ZONE ("15 3 * * *": minute hour day month weekday, weekday by name).

@@ -10,7 +10,14 @@ from campaign.lib.countries import country_names
 from campaign.lib.text import bidi_controls_strip, has_letter
 from letters.filling import CONTROL, NEWLINES
 from letters.models import Recipient
-from letters.relay import links, links_added, template_share_kept
+from letters.relay import (
+    NAME_MAX_CHARS,
+    links,
+    links_added,
+    sender_name_problem,
+    subject_addition,
+    template_share_kept,
+)
 from letters.representatives.postcodes import (
     PostcodeInvalid,
     postcode_parse,
@@ -61,6 +68,10 @@ class RecipientSearchForm(forms.Form):
     )
 
 
+# Line breaks around the supporter's paragraph, counted with it.
+PARAGRAPH_SLACK = 10
+
+
 class LetterForm(forms.Form):
     """The supporter's details and, from the preview on, the letter's text.
 
@@ -104,11 +115,7 @@ class LetterForm(forms.Form):
     )
     personal_paragraph = forms.CharField(
         label=_("Why this matters to you"),
-        max_length=2000,
         required=False,
-        help_text=_(
-            "A few sentences in your own words. A personal letter carries more weight than a copy."
-        ),
         widget=forms.Textarea(attrs={"rows": 5}),
     )
     copy_to_sender = forms.BooleanField(label=_("Send me a copy of my letter"), required=False)
@@ -139,12 +146,24 @@ class LetterForm(forms.Form):
         recipient: Recipient | None,
         step: str = "details",
         core_text: str | None = None,
+        core_subject: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        # The campaign's own text of this letter, when the site is to send it: the body must
-        # keep most of it and add no links (letters/relay.py).
+        # The campaign's own text and subject of this letter, when the site is to send it: the
+        # body must keep most of it, add no links and only so many words (letters/relay.py).
         self.core_text = core_text
+        self.core_subject = core_subject
+        limit = settings.LETTERS_PERSONAL_MAX_CHARS
+        paragraph = self.fields["personal_paragraph"]
+        paragraph.widget.attrs["maxlength"] = str(limit)
+        paragraph.help_text = _(
+            "A few sentences in your own words, at most %(limit)s characters (a paragraph or "
+            "two): a personal letter carries more weight than a copy. We send the letter in "
+            "the campaign's name, so it carries no web links; to say more, send your own "
+            "letter from your email program."
+        ) % {"limit": limit}
+
         self.recipient = recipient
         self.step = step
         if recipient is None:
@@ -206,9 +225,23 @@ class LetterForm(forms.Form):
         return one_line(self.cleaned_data["recipient_title"])
 
     def clean_sender_name(self) -> str:
-        return person_name(
+        name = person_name(
             self.cleaned_data["sender_name"], empty_message=_("Please tell us your name.")
         )
+        match sender_name_problem(name):
+            case "too_long":
+                raise forms.ValidationError(
+                    _("Please give your name in at most %(limit)s characters.")
+                    % {"limit": NAME_MAX_CHARS}
+                )
+            case "address":
+                raise forms.ValidationError(
+                    _(
+                        "Please give just your name: no email address, web address or angle "
+                        "brackets. Your letter goes out as “your name via the campaign”."
+                    )
+                )
+        return name
 
     def clean_sender_postcode(self) -> str:
         return one_line(self.cleaned_data["sender_postcode"])
@@ -228,12 +261,33 @@ class LetterForm(forms.Form):
             raise forms.ValidationError(
                 _("Please leave out web links: a letter in your own words needs none.")
             )
+        limit = settings.LETTERS_PERSONAL_MAX_CHARS
+        if len(value.strip()) > limit:
+            raise forms.ValidationError(
+                _(
+                    "Please keep your own words to %(limit)s characters: we send this letter in "
+                    "the campaign's name. You can say more in a letter from your own email "
+                    "program."
+                )
+                % {"limit": limit}
+            )
         return value.strip()
 
     def clean_subject(self) -> str:
         subject = one_line(self.cleaned_data["subject"])
         if self.core_text is not None and links(subject):
             raise forms.ValidationError(_("Please leave out web links."))
+        if self.core_subject is not None and subject:
+            added = subject_addition(template_subject=self.core_subject, subject=subject)
+            if added is None or len(added) > settings.LETTERS_SUBJECT_ADDITION_MAX:
+                raise forms.ValidationError(
+                    _(
+                        "We send this letter in the campaign's name, so its subject stays “"
+                        "%(subject)s”. You may add a few words (at most %(limit)s characters) "
+                        "before or after it."
+                    )
+                    % {"subject": self.core_subject, "limit": settings.LETTERS_SUBJECT_ADDITION_MAX}
+                )
         return subject
 
     def clean_body(self) -> str:
@@ -248,6 +302,16 @@ class LetterForm(forms.Form):
                         "Please leave out web links: we send this letter in the campaign's "
                         "name, and a letter with links looks like spam."
                     )
+                )
+            added = len(value) - len(self.core_text)
+            if added > settings.LETTERS_PERSONAL_MAX_CHARS + PARAGRAPH_SLACK:
+                raise forms.ValidationError(
+                    _(
+                        "Please keep what you add to %(limit)s characters (a paragraph or two): "
+                        "we send this letter in the campaign's name. You can say more in a "
+                        "letter from your own email program."
+                    )
+                    % {"limit": settings.LETTERS_PERSONAL_MAX_CHARS}
                 )
             share = settings.LETTERS_TEMPLATE_SHARE_MIN
             if template_share_kept(template_text=self.core_text, body=value) < share:

@@ -201,7 +201,14 @@ def letter_write(request: HttpRequest, template_slug: str) -> HttpResponse:
     # Only what the site sends must keep the campaign's text; a printed letter is the
     # supporter's own.
     core_text = letter_core_text(draft=draft) if step == "send" else None
-    form = LetterForm(request.POST, recipient=recipient, step="send", core_text=core_text)
+    core_subject = letter_fill(draft=draft).subject if step == "send" else None
+    form = LetterForm(
+        request.POST,
+        recipient=recipient,
+        step="send",
+        core_text=core_text,
+        core_subject=core_subject,
+    )
     if not form.is_valid():
         return render_preview(request, template, form, draft, status=400)
     if step == "print":

@@ -91,13 +91,13 @@ def test_the_supporter_can_edit_the_letter_before_sending(client, template, mp, 
     edited = body.replace("Dear Jane Smith MP,", "Dear Ms Smith,\n\nIn my own words: act now.", 1)
     data = letter_details(recipient=mp.slug) | {
         "step": "send",
-        "subject": "My own subject",
+        "subject": f"From Exampleton: {template.subject}",
         "body": edited,
     }
     assert client.post(WRITE, data).status_code == 302
     client.post(confirm_path(outbox_to("ann.lee@example.org")[0]))
     [sent] = outbox_to(mp.email)
-    assert sent.subject == "My own subject"
+    assert sent.subject == f"From Exampleton: {template.subject}"
     assert sent.body.startswith("Dear Ms Smith,\n\nIn my own words: act now.")
 
 

@@ -135,7 +135,10 @@ def test_the_share_of_the_campaigns_text_kept():
     assert template_share_kept(template_text=text, body="something else entirely") == 0.0
 
 
-def test_links_added_ignores_the_campaigns_own_links_and_email_addresses():
-    own = "Read more at https://campaign.example.org/maps."
+def test_links_added_ignores_the_campaigns_own_links_and_the_senders_address():
+    own = "Read more at https://campaign.example.org/maps.\n\nAnn Lee\nann@example.org"
     assert links_added(template_text=own, text=own + " Write to me at ann@example.org.") == []
-    assert links_added(template_text=own, text=own + " bit.ly/x") == ["bit.ly/x"]
+    assert links_added(template_text=own, text=own + " bit.ly/x") == ["bit.ly"]
+    assert links_added(template_text=own, text=own + " Or to pay@evil.example.net") == [
+        "evil.example.net"
+    ]
