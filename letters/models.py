@@ -53,6 +53,15 @@ class Recipient(models.Model):
     provider = models.CharField(max_length=20, blank=True)
     external_id = models.CharField(max_length=200, blank=True)
     source_note = models.TextField(blank=True, help_text="Where this recipient comes from.")
+    source_appeal = models.ForeignKey(
+        "campaign.Appeal",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The campaign document that names this recipient, if one does: the letters "
+        "page groups the recipients under it.",
+    )
     # Where the email, contact form or postal address above is published by the recipient
     # itself, and when we read it there: a route is never guessed (docs/letters.md).
     contact_source_url = models.URLField(

@@ -83,14 +83,24 @@ def letter_start_render(request: HttpRequest) -> HttpResponse:
         "form": form,
         "results": results,
         # The campaign's own recipients; members loaded from a parliament are found by postcode.
-        "directory": None
-        if results is not None
-        else Recipient.objects.filter(is_active=True, provider="")[:50],
+        "directory": None if results is not None else recipient_directory_by_source(),
         "templates": templates_for_choice(),
         "postcode_form": postcode_form_for(template),
     }
     status = 400 if form.is_bound and not form.is_valid() else 200
     return render(request, "letters/start.html", context, status=status)
+
+
+def recipient_directory_by_source() -> list[tuple[Any, list[Recipient]]]:
+    """The campaign's own recipients (members of parliament are found by postcode), grouped by
+    the document that names them: [(appeal or None, recipients)]."""
+    recipients = Recipient.objects.filter(is_active=True, provider="").select_related(
+        "source_appeal"
+    )[:50]
+    groups: dict[Any, list[Recipient]] = {}
+    for recipient in recipients:
+        groups.setdefault(recipient.source_appeal, []).append(recipient)
+    return list(groups.items())
 
 
 def postcode_form_for(template: LetterTemplate | None) -> PostcodeForm | None:
