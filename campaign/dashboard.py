@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from campaign.charts import Chart, Margin, Point, Series, date_ticks, line_chart
 from campaign.lib.countries import COUNTRY_NAMES
+from letters.checks import stale_templates
 from letters.selectors import (
     LetterOutboxStatus,
     LetterRow,
@@ -58,6 +59,8 @@ class Dashboard:
     replies_by_kind: list[ReplyRate] = field(default_factory=list)
     shares: list[ShareRow] = field(default_factory=list)  # per channel, over CHART_DAYS
     shares_per_client: int = 0  # the daily cap per client and petition: counts are indicative
+    # Active letter templates over a year old that speak in relative time: (slug, words).
+    stale_templates: list[tuple[str, list[str]]] = field(default_factory=list)
 
 
 def signatures_chart(
@@ -122,4 +125,5 @@ def dashboard_read(*, today: datetime.date | None = None) -> Dashboard:
         replies_by_kind=reply_rates_by_kind(),
         shares=shares_by_channel(since=days[0]),
         shares_per_client=settings.PETITION_SHARES_PER_CLIENT_PER_DAY,
+        stale_templates=stale_templates(),
     )

@@ -7,6 +7,7 @@ class LettersConfig(AppConfig):
     def ready(self) -> None:
         from anymail.signals import tracking
 
+        from letters import checks  # noqa: F401 - registers the content checks
         from letters.webhooks import tracking_received
 
         # anymail validates the webhook (basic auth, the ESP's signature) before it signals.

@@ -16,6 +16,7 @@ from campaign.lib.clients import client_ip, ip_hash
 from campaign.lib.pagecache import page_cache
 from campaign.lib.ratelimit import rate_limit_hit, rate_parse
 from campaign.selectors import campaign_name
+from letters.dating import time_words_meaning
 from letters.forms import LetterForm, PostcodeForm, RecipientSearchForm
 from letters.models import Letter, LetterTemplate, Recipient, ReplyCheck
 from letters.replies import ReplyOutcome, reply_record
@@ -140,6 +141,23 @@ def mailto_link(*, to: str, subject: str, body: str) -> str:
     return f"mailto:{quote(to, safe='@')}?{query}"
 
 
+def letter_dating(template: LetterTemplate) -> dict[str, Any]:
+    """When the campaign wrote the letter, and what its time words meant then (letters/dating)."""
+    appeal = template.original.appeal if template.original else template.appeal
+    if appeal is None or (appeal.date is None and not appeal.date_inferred):
+        return {}
+    if appeal.date_precision == "inferred" and appeal.date_inferred:
+        written, inferred = appeal.date_inferred, True
+    else:
+        written, inferred = appeal.date_display, False
+    return {
+        "letter_written": written,
+        "letter_written_inferred": inferred,
+        "letter_appeal": appeal,
+        "letter_time_words": time_words_meaning(template.body, written=appeal.date),
+    }
+
+
 def render_preview(
     request: HttpRequest,
     template: LetterTemplate,
@@ -175,6 +193,7 @@ def render_preview(
         else "",
         "contact_url": draft.recipient.contact_url if draft.recipient else "",
         "postal_address": draft.recipient.postal_address if draft.recipient else "",
+        **letter_dating(template),
     }
     return render(request, "letters/preview.html", context, status=status)
 
@@ -188,7 +207,7 @@ def letter_write(request: HttpRequest, template_slug: str) -> HttpResponse:
         # From the postcode step: the postcode the supporter typed is theirs.
         initial = {"sender_postcode": request.GET.get("postcode", "")[:20]}
         form = LetterForm(recipient=recipient, initial=initial)
-        context = {"template": template, "form": form}
+        context = {"template": template, "form": form, **letter_dating(template)}
         if recipient is None:
             context["postcode_form"] = postcode_form_for(template)
         else:
@@ -202,7 +221,7 @@ def letter_write(request: HttpRequest, template_slug: str) -> HttpResponse:
         step = "details"
     details = LetterForm(request.POST, recipient=recipient, step="details")
     if not details.is_valid():
-        context = {"template": template, "form": details}
+        context = {"template": template, "form": details, **letter_dating(template)}
         return render(request, "letters/write.html", context, status=400)
     if step == "details":
         return render_preview(request, template, details, draft_from(details, template))

@@ -95,8 +95,8 @@ def test_query_count_is_pinned(client, petition, django_assert_num_queries):
     )
     # session, user, petitions, totals, per day, countries, outbox, shares (+ letters,
     # recipients without a route, replies per recipient and per kind, the two letter
-    # outboxes), permissions
-    with django_assert_num_queries(10 + 6 * int(letters)):
+    # outboxes, the templates that speak in relative time), permissions
+    with django_assert_num_queries(10 + 7 * int(letters)):
         client.get(DASHBOARD)
 
 
