@@ -166,6 +166,12 @@ class LetterForm(forms.Form):
 
         self.recipient = recipient
         self.step = step
+        if recipient is not None and not recipient.email:
+            # Nothing goes through the site to them: no confirmation link is promised.
+            self.fields["sender_email"].help_text = _(
+                "It goes under your signature, so they can answer you. This letter is not sent "
+                "through this site: you send it yourself."
+            )
         if recipient is None:
             self.fields["recipient_name"].required = True
             self.fields["recipient_email"].required = True

@@ -1,4 +1,5 @@
 import logging
+from datetime import datetime
 from email.utils import parseaddr
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -7,7 +8,8 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -304,8 +306,23 @@ def letter_status(request: HttpRequest, token: str) -> HttpResponse:
     letter = Letter.objects.filter(pk=letter_id).select_related("template", "recipient").first()
     if letter is None:
         return render(request, "letters/link_problem.html", {"gone": True}, status=404)
-    context = {"letter": letter, "start_url": reverse("letters:start")}
+    context = {
+        "letter": letter,
+        "start_url": reverse("letters:start"),
+        "sent_when": moment(letter.sent_at),
+        "delivered_when": moment(letter.delivered_at),
+        # The sentence ends with its own full stop: a reason that has one gives it up.
+        "status_reason": letter.status_reason.strip().rstrip("."),
+    }
     return render(request, "letters/status.html", context)
+
+
+def moment(value: datetime | None) -> str:
+    """A date and time in the site's format with its time zone: "5 December 2026, 14:03 UTC"."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value)
+    return f"{date_format(local, 'DATETIME_FORMAT')} {local.tzname()}"
 
 
 @require_safe

@@ -216,7 +216,8 @@ def test_writing_a_letter_by_keyboard_alone_passes_axe_at_every_step(
     page.keyboard.press("Enter")
     expect(page.locator("#letter-status")).to_have_text("Status: Sent")
     assert_accessible(page, "sent")
-    # The next action after a letter: sign the petition.
-    expect(page.get_by_role("link", name="Sign the petition")).to_be_visible()
+    # No "Sign the petition" to someone who may well have signed (issue 18, item 12).
+    expect(page.get_by_role("link", name="Sign the petition")).to_have_count(0)
+    expect(page.get_by_role("link", name="Back to the campaign")).to_be_visible()
     sent = [m for m in mailoutbox if "jane.smith@parliament.example" in m.to[0]]
     assert sent[0].subject.endswith("(from a constituent)")
