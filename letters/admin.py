@@ -11,9 +11,16 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
 from campaign.lib.permissions import PERSONAL_DATA
-from letters.models import AllowedDomain, Letter, LetterTemplate, Recipient, RecipientQuerySet
+from letters.models import (
+    AllowedDomain,
+    Letter,
+    LetterTemplate,
+    LetterTemplateVersion,
+    Recipient,
+    RecipientQuerySet,
+)
 from letters.representatives import PROVIDER_KEYS
-from letters.services import CSV_COLUMNS, recipients_import_csv
+from letters.services import CSV_COLUMNS, letter_template_revise, recipients_import_csv
 
 
 class RecipientImportForm(forms.Form):
@@ -179,11 +186,41 @@ class LetterTemplateForm(forms.ModelForm[LetterTemplate]):
         return ",".join(keys)
 
 
+class LetterTemplateVersionInline(admin.TabularInline[Any, Any]):
+    """The versions a revision replaced: the history, read-only."""
+
+    model = LetterTemplateVersion
+    fields = ["version", "subject", "body", "replaced_at"]
+    readonly_fields = ["version", "subject", "body", "replaced_at"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(LetterTemplate)
 class LetterTemplateAdmin(admin.ModelAdmin[Any]):
+    """Editing the subject or text publishes a revised version; the one before is kept."""
+
     form = LetterTemplateForm
-    list_display = ["name", "slug", "subject", "postcode_lookup", "is_active"]
+    list_display = ["name", "slug", "version", "subject", "postcode_lookup", "is_active"]
     prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["version"]
+    inlines = [LetterTemplateVersionInline]
+
+    def save_model(
+        self, request: HttpRequest, obj: LetterTemplate, form: Any, change: bool
+    ) -> None:
+        if change and {"subject", "body"} & set(form.changed_data):
+            revised = (obj.subject, obj.body)
+            original = LetterTemplate.objects.get(pk=obj.pk)
+            obj.subject, obj.body = original.subject, original.body
+            super().save_model(request, obj, form, change)
+            letter_template_revise(template=obj, subject=revised[0], body=revised[1])
+            self.message_user(request, f"Published version {obj.version} of “{obj}”.")
+            return
+        super().save_model(request, obj, form, change)
 
 
 LETTER_PERSONAL_FIELDS = {

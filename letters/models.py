@@ -160,6 +160,12 @@ class LetterTemplate(models.Model):
     translator = models.CharField(
         max_length=200, blank=True, help_text="For a translation: who translated it."
     )
+    # Organisers revise a letter by editing it in the admin: each change of its subject or
+    # text publishes a new version, the one before is kept (LetterTemplateVersion), and every
+    # letter records the version it was written from.
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Raised each time the subject or text changes."
+    )
 
     objects = NaturalKeyManager()
     natural_key_lookups = ("slug",)
@@ -173,6 +179,29 @@ class LetterTemplate(models.Model):
     @property
     def providers(self) -> list[str]:
         return [key.strip() for key in self.postcode_lookup.split(",") if key.strip()]
+
+
+class LetterTemplateVersion(models.Model):
+    """A version of a letter template as it was before a revision: the history."""
+
+    template = models.ForeignKey(LetterTemplate, on_delete=models.CASCADE, related_name="versions")
+    version = models.PositiveIntegerField()
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    replaced_at = models.DateTimeField(
+        default=timezone.now, help_text="When a revision replaced it."
+    )
+
+    class Meta:
+        ordering = ["template", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["template", "version"], name="lettertemplateversion_unique_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template} v{self.version}"
 
 
 class LetterQuerySet(models.QuerySet["Letter"]):
@@ -214,6 +243,9 @@ class Letter(models.Model):
     sender_address = models.TextField(max_length=500, blank=True)
     sender_postcode = models.CharField(max_length=20, blank=True)
     copy_to_sender = models.BooleanField(default=False)
+    template_version = models.PositiveIntegerField(
+        default=1, help_text="The version of the template the letter was written from."
+    )
     language = models.CharField(
         max_length=10,
         default="en",

@@ -35,6 +35,7 @@ from letters.models import (
     AllowedDomain,
     Letter,
     LetterTemplate,
+    LetterTemplateVersion,
     PendingLetterConfirmation,
     Recipient,
     RecipientHourlyCount,
@@ -163,6 +164,7 @@ def letter_create(
     recipient_email = draft.recipient.email if draft.recipient else draft.recipient_email
     letter = Letter(
         template=draft.template,
+        template_version=draft.template.version,
         recipient=draft.recipient,
         recipient_name=single_line(draft.recipient_name),
         recipient_title=single_line(draft.recipient_title),
@@ -208,6 +210,23 @@ def confirmation_again_allowed(*, letter: Letter) -> bool:
     return rate_limit_hit(
         key=f"letter-confirm-mail:{letter.pk}", rates=[Rate(limit - 1, DAY_SECONDS)]
     )
+
+
+@transaction.atomic
+def letter_template_revise(*, template: LetterTemplate, subject: str, body: str) -> bool:
+    """Publish a revised subject or text: the version before goes to the history, the template
+    gets the next version number. False (nothing done) when neither changed."""
+    current = LetterTemplate.objects.select_for_update().get(pk=template.pk)
+    if (current.subject, current.body) == (subject, body):
+        return False
+    LetterTemplateVersion.objects.create(
+        template=current, version=current.version, subject=current.subject, body=current.body
+    )
+    LetterTemplate.objects.filter(pk=current.pk).update(
+        subject=subject, body=body, version=current.version + 1
+    )
+    template.subject, template.body, template.version = subject, body, current.version + 1
+    return True
 
 
 def letter_existing(*, draft: LetterDraft, sender_canonical: str) -> Letter | None:
