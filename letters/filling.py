@@ -115,8 +115,3 @@ def fill_letter(*, subject: str, body: str, values: Mapping[str, str]) -> Filled
         subject=single_line(fill_text(single_line(subject), cleaned)),
         body=fill_text(body_template, cleaned),
     )
-
-
-def places_used(template: str) -> set[str]:
-    """The known places a template uses (for the admin, and to check a template)."""
-    return {place for place in PLACE_PATTERN.findall(template) if place in PLACES}

@@ -186,7 +186,7 @@ def letter_create(
         with transaction.atomic():
             letter.save()
             # The confirmation email is queued in the letter's own transaction: never lost.
-            confirmation_email_enqueue(letter.pk)
+            confirmation_email_enqueue(letter_id=letter.pk)
     except IntegrityError:
         existing = letter_existing(draft=draft, sender_canonical=sender_canonical)
         if existing is None:
@@ -194,7 +194,7 @@ def letter_create(
         if existing.status == Letter.Status.AWAITING_CONFIRMATION and confirmation_again_allowed(
             letter=existing
         ):
-            confirmation_email_enqueue(existing.pk)
+            confirmation_email_enqueue(letter_id=existing.pk)
         return existing, False
     return letter, True
 
@@ -240,7 +240,7 @@ def letter_existing(*, draft: LetterDraft, sender_canonical: str) -> Letter | No
     ).first()
 
 
-def confirmation_email_enqueue(letter_id: int) -> None:
+def confirmation_email_enqueue(*, letter_id: int) -> None:
     """Queue (again) the letter's confirmation email in the outbox, and a drain after commit."""
     PendingLetterConfirmation.objects.bulk_create(
         [PendingLetterConfirmation(letter_id=letter_id, request_id=request_id_current())],
@@ -249,7 +249,7 @@ def confirmation_email_enqueue(letter_id: int) -> None:
     transaction.on_commit(letter_confirmations_drain_enqueue)
 
 
-def confirmation_email_build(letter: Letter) -> EmailMultiAlternatives:
+def confirmation_email_build(*, letter: Letter) -> EmailMultiAlternatives:
     """The email that asks the sender to confirm their address before the letter goes out.
 
     In the language the supporter wrote in, whatever the letter's own language.
@@ -340,7 +340,7 @@ def _drain_enqueue(task: Task[Any, Any], *, run_after: datetime | None) -> None:
     task.enqueue()
 
 
-def letter_message_build(letter: Letter) -> EmailMultiAlternatives:
+def letter_message_build(*, letter: Letter) -> EmailMultiAlternatives:
     """The letter as an email: from the campaign on the sender's behalf, replies to the sender.
 
     In the language of the letter's template, not the language the supporter's interface was in.
@@ -448,7 +448,7 @@ def _letter_send_attempt(letter: Letter, *, mailer: BaseEmailBackend) -> str:
     attempt = letter.attempts + 1
     letter.attempts = attempt
     try:
-        message = letter_message_build(letter)
+        message = letter_message_build(letter=letter)
         mailer.open()
         mailer.send_messages([message])
     except Exception as error:  # noqa: BLE001 - any provider failure is retried, then reported
@@ -529,7 +529,7 @@ def _letter_confirmation_attempt(pending: PendingLetterConfirmation) -> str:
 
 def _letter_confirmation_send(pending: PendingLetterConfirmation, letter: Letter) -> str:
     try:
-        confirmation_email_build(letter).send()
+        confirmation_email_build(letter=letter).send()
     except Exception:
         logger.exception("The confirmation email of letter %s failed", letter.pk)
         if pending.attempts >= len(CONFIRMATION_RETRY_DELAYS):
@@ -642,7 +642,7 @@ class ImportReport:
         )
 
 
-def recipient_row_clean(row: dict[str, str]) -> dict[str, str]:
+def recipient_row_clean(*, row: dict[str, str]) -> dict[str, str]:
     """One CSV row as recipient fields; raises ValueError with a reason a person understands."""
     values = {
         column: single_line(row.get(column) or "")
@@ -704,7 +704,7 @@ def recipients_import_csv(*, text: str) -> ImportReport:
     seen: set[str] = set()
     for line_number, row in enumerate(reader, start=2):
         try:
-            values = recipient_row_clean(row)
+            values = recipient_row_clean(row=row)
         except ValueError as error:
             report.rejected.append((line_number, str(error)))
             continue
@@ -747,18 +747,3 @@ def letters_send() -> dict[str, int]:
 def letter_confirmations_send() -> dict[str, int]:
     """Send every letter confirmation email that is due (queued after writing, or to retry)."""
     return asdict(letter_confirmations_send_pending())
-
-
-# Task rows queued by the per-letter tasks of before the outboxes (a development database's)
-# name these: they drain.
-@task(queue_name="email")
-def letter_confirmation_send(letter_id: int) -> dict[str, int]:
-    """Former per-letter confirmation task: queues the letter's email, then drains."""
-    confirmation_email_enqueue(letter_id)
-    return asdict(letter_confirmations_send_pending())
-
-
-@task(queue_name="email")
-def letter_send(letter_id: int, attempt: int = 1) -> dict[str, int]:
-    """Former per-letter send task: the letter is in the outbox; drain it."""
-    return asdict(letters_send_pending())

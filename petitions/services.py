@@ -184,7 +184,7 @@ def drain_schedule_forget() -> None:
     _counter_refresh.forget()
 
 
-def confirmation_email_build(signature: Signature) -> EmailMessage:
+def confirmation_email_build(*, signature: Signature) -> EmailMessage:
     """The confirmation email for a signature, in the language the supporter signed in."""
     with translation.override(signature.language):
         return _confirmation_email_build(signature)
@@ -220,7 +220,7 @@ def _confirmation_email_build(signature: Signature) -> EmailMessage:
     )
 
 
-def already_signed_email_build(signature: Signature) -> EmailMessage:
+def already_signed_email_build(*, signature: Signature) -> EmailMessage:
     """The email telling an address's owner that someone signed again with it."""
     with translation.override(signature.language):
         withdraw_path = reverse(
@@ -235,7 +235,7 @@ def already_signed_email_build(signature: Signature) -> EmailMessage:
         return email_build(name="petition-already-signed", context=context, to=[signature.email])
 
 
-def mailbox_daily_key(signature: Signature) -> str:
+def mailbox_daily_key(*, signature: Signature) -> str:
     """The rate-limit key of one mailbox on one petition (a salted hash, not the address)."""
     digest = hmac.new(
         settings.PETITION_IP_SALT.encode(),
@@ -245,7 +245,7 @@ def mailbox_daily_key(signature: Signature) -> str:
     return f"petition-mail:{signature.petition_id}:{digest}"
 
 
-def mailbox_daily_slot_take(signature: Signature) -> bool:
+def mailbox_daily_slot_take(*, signature: Signature) -> bool:
     """Count one email to this mailbox for this petition today; False when today's are used up.
 
     Counted when an email is first tried, so the count is of emails sent (a failed first try
@@ -256,7 +256,9 @@ def mailbox_daily_slot_take(signature: Signature) -> bool:
     limit = settings.PETITION_EMAILS_PER_ADDRESS_PER_DAY
     if limit <= 0:
         return True
-    return rate_limit_hit(key=mailbox_daily_key(signature), rates=[Rate(limit, DAY_SECONDS)])
+    return rate_limit_hit(
+        key=mailbox_daily_key(signature=signature), rates=[Rate(limit, DAY_SECONDS)]
+    )
 
 
 # A failed send is tried again after these delays, then given up (and logged as an error).
@@ -317,11 +319,11 @@ def _confirmation_email_attempt(pending: PendingConfirmationEmail) -> str:
         build = confirmation_email_build
     if not needed:
         return "not_needed"
-    if pending.attempts == 0 and not mailbox_daily_slot_take(signature):
+    if pending.attempts == 0 and not mailbox_daily_slot_take(signature=signature):
         logger.info("Signature %s: today's emails to this address are used up", pending.pk)
         return "capped"
     try:
-        build(signature).send()
+        build(signature=signature).send()
     except Exception:
         logger.exception("The confirmation email of signature %s failed", pending.pk)
         if pending.attempts >= len(CONFIRMATION_RETRY_DELAYS):
@@ -552,12 +554,6 @@ def counts_refresh() -> int:
         if counter_refresh(petition=petition, force=True) is not None:
             refreshed += 1
     return refreshed
-
-
-@task()
-def signatures_purge_run() -> dict[str, int]:
-    """Retention (expired unconfirmed signatures, old IP hashes) for a scheduler to run daily."""
-    return asdict(signatures_purge())
 
 
 _drain = Debounced(confirmation_emails_send)

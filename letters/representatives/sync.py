@@ -6,9 +6,8 @@ inactive, never deleted: letters point at them.
 """
 
 import logging
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -173,12 +172,6 @@ def representatives_sync(*, provider: str) -> SyncReport:
         leaving.update(is_active=False)
     logger.info("%s", report.summary())
     return report
-
-
-@task(queue_name="default")
-def representatives_sync_task(provider: str) -> dict[str, Any]:
-    """sync_representatives for a scheduler: every current member of one parliament."""
-    return asdict(representatives_sync(provider=provider))
 
 
 def representatives_find(*, provider: str, postcode: Postcode) -> tuple[Area, list[Recipient]]:

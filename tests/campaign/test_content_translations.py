@@ -86,4 +86,4 @@ def test_a_letter_goes_out_in_its_templates_language_not_the_interface(translate
         body="Madame, Monsieur,\n\nTEST : texte traduit.",
         language="de",
     )
-    assert '<html lang="fr">' in letter_message_build(letter).alternatives[0][0]
+    assert '<html lang="fr">' in letter_message_build(letter=letter).alternatives[0][0]

@@ -103,7 +103,7 @@ def test_names_cannot_inject_headers_into_the_message(template, mp):
     letter = make_letter(template, mp)
     letter.sender_name = 'Eve "Mallory", Esq.\r\nBcc: victim@example.org'
     letter.subject = "Hi\nBcc: victim@example.org"
-    message = letter_message_build(letter).message()
+    message = letter_message_build(letter=letter).message()
     headers = message.as_string().split("\n\n", 1)[0]
     assert "\nBcc:" not in headers
     assert message["Bcc"] is None

@@ -26,11 +26,11 @@ def french_letter(db) -> Letter:
 
 
 def test_the_confirmation_is_in_the_supporters_language(french_letter):
-    message = confirmation_email_build(french_letter)
+    message = confirmation_email_build(letter=french_letter)
     assert '<html lang="de">' in message.alternatives[0][0]
     assert "http://testserver/de/letters/confirm/" in message.body
 
 
 def test_the_letter_goes_out_in_its_templates_language(french_letter):
-    message = letter_message_build(french_letter)
+    message = letter_message_build(letter=french_letter)
     assert '<html lang="fr">' in message.alternatives[0][0]

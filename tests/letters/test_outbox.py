@@ -326,9 +326,9 @@ def test_a_confirmation_email_is_given_up_after_the_documented_attempts(
 @pytest.mark.django_db(transaction=True)
 def test_a_confirmation_email_no_longer_needed_is_dropped_unsent(template, mp, flaky_mailer):
     letter = make_letter(template, mp, status=Letter.Status.AWAITING_CONFIRMATION)
-    confirmation_email_enqueue(letter.pk)
+    confirmation_email_enqueue(letter_id=letter.pk)
     letter_confirm(letter_id=letter.pk)  # confirmed meanwhile (the link of an earlier email)
-    confirmation_email_enqueue(letter.pk)  # e.g. queued again by a repeat submission
+    confirmation_email_enqueue(letter_id=letter.pk)  # e.g. queued again by a repeat submission
     result = letter_confirmations_send_pending()
     assert (result.sent, result.not_needed) == (0, 1)
     assert all("/letters/confirm/" not in m.body for m in mail.outbox)
@@ -383,7 +383,7 @@ def test_the_worker_logs_a_letters_confirmation_email_under_the_request_that_wro
 
     letter = make_letter(template, mp, status=Letter.Status.AWAITING_CONFIRMATION)
     with request_id_bound("letter-request-7"):
-        confirmation_email_enqueue(letter.pk)
+        confirmation_email_enqueue(letter_id=letter.pk)
     assert PendingLetterConfirmation.objects.get().request_id == "letter-request-7"
     flaky_mailer.failures_left = 1
     with caplog.at_level(logging.ERROR, logger="letters.services"):
@@ -410,7 +410,7 @@ def test_the_letter_confirmation_built_once_and_filled_is_the_email_rendered_in_
         language=language, sender_name="O'Brien & <Sons>", subject="Maps & “mines” <now>"
     )
     letter.refresh_from_db()
-    filled = [confirmation_email_build(letter) for _ in range(2)][1]
+    filled = [confirmation_email_build(letter=letter) for _ in range(2)][1]
     with translation.override(language):
         urls = re.findall(r"https?://\S+/letters/(?:confirm|status)/\S+/", filled.body)
         full = email_build(

@@ -6,8 +6,6 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from letters.models import Letter, Recipient, RepresentativeCache
-from letters.representatives.sync import representatives_sync_task
-from tests.factories import IMMEDIATE_TASKS
 from tests.letters.representatives.fake_api import CA_ALL, Route, html, recorded
 
 pytestmark = pytest.mark.django_db
@@ -95,12 +93,6 @@ def test_an_api_failure_changes_nothing(fake_api):
     with pytest.raises(CommandError, match="Nothing changed"):
         sync("ca-commons")
     assert Recipient.objects.filter(provider="ca-commons", is_active=True).count() == 4
-
-
-def test_the_task_runs_the_same_sync_for_a_scheduler(fake_api, settings):
-    settings.TASKS = IMMEDIATE_TASKS
-    result = representatives_sync_task.enqueue("ca-commons")
-    assert len(result.return_value["added"]) == 4
 
 
 def test_one_members_contact_failing_keeps_their_email_and_the_rest_syncs(fake_api):
