@@ -32,6 +32,8 @@ OTHER_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9 -]{0,8}[A-Z0-9]$")
 # Office numbers ("BFPO 1234") are forces' mail addresses.
 CROWN_DEPENDENCY_PATTERN = re.compile(r"^(GY|JE|IM)[0-9]")
 BFPO_PATTERN = re.compile(r"^BFPO[0-9]{1,4}$")
+# French and German postcodes: five digits (the letters helpers' providers do not cover them).
+FIVE_DIGITS = re.compile(r"^[0-9]{5}$")
 PATTERNS = {UK: UK_PATTERN, CANADA: CANADA_PATTERN}
 MAX_LENGTH = 16
 
@@ -100,6 +102,17 @@ def postcode_parse(value: str, *, countries: list[str], directory: bool = False)
         )
     if directory and OTHER_PATTERN.match(code):
         return Postcode(country="", compact=code)
+    if FIVE_DIGITS.match(code):
+        # Paris (75001) or Berlin (10117): not "enter a UK postcode". Until this letter can
+        # look them up, the supporter is sent to their parliament's own site and the manual path.
+        raise PostcodeInvalid(
+            _(
+                "That looks like a French or German postcode. We can't look up députés or "
+                "Abgeordnete yet: find yours on the Assemblée nationale's site "
+                "(assemblee-nationale.fr) or the Bundestag's (bundestag.de), then type their "
+                "name and email address below."
+            )
+        )
     if countries:
         examples = either(
             [

@@ -27,7 +27,8 @@ def test_the_country_is_inferred_from_the_format(typed, country, compact, displa
         ("EX1\n1AA", "letters, numbers and spaces only"),
         ("EX1\x001AA", "letters, numbers and spaces only"),
         ("", "Please enter your postcode"),
-        ("12345", "not a postcode we recognise"),
+        ("1234", "not a postcode we recognise"),
+        ("12345", "French or German postcode"),
         ("D1A 0B1", "not a postcode we recognise"),  # no Canadian code has D
     ],
 )

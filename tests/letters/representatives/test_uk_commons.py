@@ -219,3 +219,15 @@ def test_postcodes_with_no_westminster_mp_say_so_and_ask_nothing(fake_api, postc
     assert "no Westminster MP" in str(refused.value)
     assert words in str(refused.value)
     assert fake_api.calls == []
+
+
+@pytest.mark.parametrize("postcode", ["75001", "10117"])
+def test_a_paris_or_berlin_postcode_is_recognised_not_called_a_bad_uk_one(fake_api, postcode):
+    with pytest.raises(PostcodeInvalid) as refused:
+        postcode_parse(postcode, countries=[UK])
+    message = str(refused.value)
+    assert "French or German postcode" in message
+    assert "assemblee-nationale.fr" in message
+    assert "bundestag.de" in message
+    assert "UK postcode" not in message
+    assert fake_api.calls == []
