@@ -4,6 +4,7 @@ The translations come from a test fixture: the landmine campaign's own fixtures 
 because its organisers provided none.
 """
 
+import re
 from pathlib import Path
 
 import pytest
@@ -28,8 +29,14 @@ def translated(campaign) -> None:
     call_command("load_campaign", str(TRANSLATIONS), verbosity=0)
 
 
-def test_the_campaigns_own_fixtures_carry_no_translation(campaign):
-    assert AppealTranslation.objects.count() == 0
+def test_the_campaigns_own_translations_are_marked_with_their_translator(campaign):
+    # The petition in its audience's first languages (issue 19); each says who translated it.
+    translations = AppealTranslation.objects.all()
+    assert {(t.appeal.slug, t.language) for t in translations} >= {
+        ("urge-armenia-release-the-map-of-landmines", "az"),
+        ("urge-armenia-release-the-map-of-landmines", "ru"),
+    }
+    assert all(t.translator for t in translations)
     assert not LetterTemplate.objects.exclude(language="en").exists()
     assert not LetterTemplate.objects.filter(original__isnull=False).exists()
 
@@ -58,9 +65,9 @@ def test_a_translation_is_shown_marked_as_such_with_its_original(client, transla
 
 
 def test_other_languages_do_not_show_another_languages_translation(client, translated):
-    page = client.get(f"/ru/appeals/{APPEAL}/").content.decode()
+    page = client.get(f"/de/appeals/{APPEAL}/").content.decode()
     assert "TEST :" not in page
-    assert "Этот документ на английском" in page
+    assert "Dieses Dokument ist auf Englisch" in page
 
 
 def test_the_letters_page_offers_the_translated_letter_in_its_language(client, translated):
@@ -87,3 +94,22 @@ def test_a_letter_goes_out_in_its_templates_language_not_the_interface(translate
         language="de",
     )
     assert '<html lang="fr">' in letter_message_build(letter=letter).alternatives[0][0]
+
+
+def numbers(text: str) -> list[str]:
+    """The numbers of a text, with their digit grouping taken out ("15,000", "15 000": 15000)."""
+    grouped = re.sub(r"(?<=\d)[ ,.\u00a0\u202f](?=\d{3}\b)", "", text)
+    return sorted(re.findall(r"\d+", grouped))
+
+
+def test_every_translation_keeps_every_number_of_its_original(campaign):
+    """Issue 19, item 2: a translation changes words, never a figure or a date's numbers."""
+    for translation in AppealTranslation.objects.select_related("appeal"):
+        original = translation.appeal
+        for field in ("title", "summary", "body"):
+            assert numbers(getattr(translation, field)) == numbers(getattr(original, field)), (
+                translation,
+                field,
+            )
+        paragraphs = [p for p in translation.body.split("\n\n") if p.strip()]
+        assert len(paragraphs) == len(original.paragraphs), translation  # one for one
