@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db.models import Count, Min, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import pgettext
 
 from campaign.lib.countries import country_names
 from campaign.models import Figure, Signatory
@@ -120,7 +120,7 @@ def country_counts(*, petition: Petition, limit: int = 10) -> list[CountryRow]:
     )
     names = country_names(translation.get_language() or settings.LANGUAGE_CODE)
     return [
-        CountryRow(code=code, name=names.get(code, gettext("Not given")), count=count)
+        CountryRow(code=code, name=names.get(code, pgettext("country", "Not given")), count=count)
         for code, count in rows
     ]
 
