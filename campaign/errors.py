@@ -14,6 +14,7 @@ from typing import Any
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
+from django.utils import translation
 
 # What a stopped, restarting or unreachable database raises: connection refused, the server
 # closed the connection, too many connections, a failover in progress.
@@ -41,7 +42,12 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return error_page("404.html", status=404)
+    """The 404 page in the visitor's language: a prefixed path's, or else the one the visitor
+    chose (the language cookie) or their browser asks for, as the site's other pages do."""
+    prefixed = translation.get_language_from_path(request.path_info)
+    language = prefixed or translation.get_language_from_request(request, check_path=False)
+    with translation.override(language):
+        return error_page("404.html", status=404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -74,3 +74,21 @@ def test_the_switcher_remembers_the_choice_and_opens_the_same_page(client, campa
     back = client.post("/i18n/setlang/", {"language": "en", "next": "/appeals/"})
     assert back["Location"] == "/appeals/"
     assert client.get("/appeals/", HTTP_ACCEPT=PAGE, HTTP_ACCEPT_LANGUAGE="de").status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("accept", "cookie", "lang"),
+    [("az", None, "az"), ("en", "ru", "ru"), ("de-DE,de;q=0.9", None, "de")],
+)
+def test_an_unknown_unprefixed_address_answers_in_the_visitors_language(
+    client, accept, cookie, lang
+):
+    """Issue 19, item 7: a 404 was English for an Azerbaijani browser."""
+    if cookie:
+        client.cookies["django_language"] = cookie
+    response = client.get("/no-such-page-at-all/", HTTP_ACCEPT_LANGUAGE=accept, follow=True)
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert f'<html lang="{lang}">' in page
+    assert "There is no page at this address." not in page
