@@ -36,16 +36,16 @@ def recipient_search(*, query: str, limit: int = 20) -> QuerySet[Recipient]:
 
 
 def template_default(*, language: str = "") -> LetterTemplate | None:
-    """The first letter, in `language` where the organisers provide a translation of it."""
-    original = (
+    """The first letter, in its original language.
+
+    A letter is in its recipient's language, not the supporter's interface's: a supporter
+    reading the site in Azerbaijani writes to a British MP in English. The letters page offers
+    every translation beside the original, for a French député or a German Abgeordnete
+    (`language` is kept for callers; it no longer picks the letter).
+    """
+    return (
         LetterTemplate.objects.filter(is_active=True, original__isnull=True).order_by("pk").first()
     )
-    if original is None or not language or original.language == language:
-        return original
-    translation: LetterTemplate | None = original.translations.filter(
-        is_active=True, language=language
-    ).first()
-    return translation or original
 
 
 def templates_for_choice() -> QuerySet[LetterTemplate]:

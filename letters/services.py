@@ -90,6 +90,16 @@ def letter_values(*, draft: LetterDraft, today: datetime | None = None) -> dict[
     }
 
 
+def sign_off(template_body: str) -> str:
+    """The template's closing line ("My best regards,", "Mit freundlichen Grüßen"): the
+    paragraph just before the signature block ({sender_name}), in whatever language."""
+    end = template_body.find("\n\n{sender_name}")
+    if end < 0:
+        return "My best regards,"
+    start = template_body.rfind("\n\n", 0, end)
+    return template_body[start + 2 : end].strip() if start >= 0 else "My best regards,"
+
+
 def letter_fill(*, draft: LetterDraft) -> FilledLetter:
     """The filled letter, with the supporter's own paragraph placed before the sign-off."""
     filled = fill_letter(
@@ -98,7 +108,7 @@ def letter_fill(*, draft: LetterDraft) -> FilledLetter:
     paragraph = draft.personal_paragraph.strip()
     if not paragraph:
         return filled
-    marker = "\nMy best regards,"
+    marker = "\n" + sign_off(draft.template.body)
     body = filled.body
     if marker in body:
         before, after = body.rsplit(marker, 1)

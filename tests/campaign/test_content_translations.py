@@ -37,8 +37,10 @@ def test_the_campaigns_own_translations_are_marked_with_their_translator(campaig
         ("urge-armenia-release-the-map-of-landmines", "ru"),
     }
     assert all(t.translator for t in translations)
-    assert not LetterTemplate.objects.exclude(language="en").exists()
-    assert not LetterTemplate.objects.filter(original__isnull=False).exists()
+    # The open letter in the languages of the parliaments it can reach: French and German.
+    letters = LetterTemplate.objects.filter(original__slug="open-letter")
+    assert sorted(letters.values_list("language", flat=True)) == ["de", "fr"]
+    assert all(letter.translator for letter in letters)
 
 
 def test_a_document_without_a_translation_is_shown_in_english_with_a_note(client, campaign):
@@ -70,13 +72,15 @@ def test_other_languages_do_not_show_another_languages_translation(client, trans
     assert "Dieses Dokument ist auf Englisch" in page
 
 
-def test_the_letters_page_offers_the_translated_letter_in_its_language(client, translated):
+def test_the_letters_page_starts_in_the_original_and_offers_the_translation(client, translated):
+    """A letter goes in its recipient's language, not the interface's (issue 18, item 8)."""
     page = client.get("/fr/letters/").content.decode()
-    assert 'href="?template=open-letter-fr" aria-current="page" lang="fr"' in page
+    assert 'href="?template=open-letter" aria-current="page"' in page
+    assert 'href="?template=open-letter-fr"' in page
     assert "(traduit par Traductrice de test)" in page
-    assert '<a href="/fr/letters/?template=open-letter" hreflang="en">Lire l’original</a>' in page
-    english = client.get("/letters/").content.decode()
-    assert 'href="?template=open-letter" aria-current="page"' in english
+    chosen = client.get("/fr/letters/?template=open-letter-fr").content.decode()
+    assert 'href="?template=open-letter-fr" aria-current="page" lang="fr"' in chosen
+    assert '<a href="/fr/letters/?template=open-letter" hreflang="en">Lire l’original</a>' in chosen
 
 
 def test_a_letter_goes_out_in_its_templates_language_not_the_interface(translated):
