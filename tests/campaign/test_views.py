@@ -196,7 +196,7 @@ def test_home_page_shows_the_live_signature_count_and_letters_sent(client, campa
     settings.PETITION_COUNT_REFRESH_SECONDS = 3600
     recipient = Recipient.objects.first()
     Letter.objects.create(
-        template=LetterTemplate.objects.get(),
+        template=LetterTemplate.objects.get(slug="open-letter"),
         recipient=recipient,
         recipient_name=recipient.name,
         sender_name="Ann",
